@@ -1,0 +1,95 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.config.GatewaySettings;
+import dev.switchboard.gateway.exchange.Endpoint;
+import dev.switchboard.gateway.exchange.Headers;
+import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.router.RouterManager;
+import dev.switchboard.gateway.upstream.HttpUpstream;
+import dev.switchboard.gateway.worker.WorkerRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+
+/**
+ * The gateway's HTTP surface. Every response carries {@code x-request-id}; inference routes need the gateway key
+ * when one is configured; status routes are open. Errors are OpenAI-shaped JSON, including 404, 405 and 413.
+ */
+public final class ApiRoutes {
+  static final String REQUEST_ID_KEY = "switchboard.requestId";
+
+  private static final Map<String, Endpoint> INFERENCE = Map.of(
+      "/v1/chat/completions", Endpoint.CHAT,
+      "/v1/completions", Endpoint.COMPLETIONS,
+      "/generate", Endpoint.GENERATE,
+      "/v1/embeddings", Endpoint.EMBEDDINGS,
+      "/v1/rerank", Endpoint.RERANK,
+      "/rerank", Endpoint.RERANK,
+      "/v1/responses", Endpoint.RESPONSES);
+
+  private ApiRoutes() {}
+
+  public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry, HttpUpstream upstream) {
+    Router web = Router.router(vertx);
+    web.route().handler(ApiRoutes::assignRequestId);
+
+    ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
+    for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
+      var route = web.post(e.getKey());
+      if (keyCheck != null) route.handler(ctx -> requireKey(ctx, keyCheck));
+      route.handler(body).handler(new InferenceHandler(e.getValue(), routers));
+    }
+
+    StatusHandlers status = new StatusHandlers(routers, registry, upstream);
+    web.get("/health").handler(StatusHandlers::ok);
+    web.get("/liveness").handler(StatusHandlers::ok);
+    web.get("/readiness").handler(status::readiness);
+    web.get("/health_generate").handler(status::readiness);
+    web.get("/v1/models").handler(status::models);
+    web.get("/get_server_info").handler(status::serverInfo);
+    web.get("/get_model_info").handler(status::modelInfo);
+    web.get("/routers").handler(status::routers);
+    web.get("/workers").handler(status::workers);
+
+    web.errorHandler(404, ctx -> sendError(ctx, OpenAiError.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
+    web.errorHandler(405, ctx -> sendError(ctx, new OpenAiError(405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "invalid_request_error", null, "method_not_allowed")));
+    web.errorHandler(413, ctx -> sendError(ctx, OpenAiError.payloadTooLarge("request body is larger than the gateway's limit of " + settings.maxPayloadBytes() + " bytes")));
+    web.errorHandler(400, ctx -> sendError(ctx, OpenAiError.badRequest("bad request")));
+    web.errorHandler(500, ctx -> sendError(ctx, OpenAiError.internal("internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()))));
+    return web;
+  }
+
+  private static void assignRequestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader(Headers.REQUEST_ID);
+    String id = RequestIds.acceptable(given) ? given : RequestIds.generate(prefixFor(ctx.request().path()));
+    ctx.put(REQUEST_ID_KEY, id);
+    HttpServerResponse response = ctx.response();
+    ctx.addHeadersEndHandler(v -> response.headers().set(Headers.REQUEST_ID, id));
+    ctx.next();
+  }
+
+  private static String prefixFor(String path) {
+    Endpoint e = path == null ? null : INFERENCE.get(path);
+    return e == null ? "req-" : e.idPrefix();
+  }
+
+  private static void requireKey(RoutingContext ctx, ApiKeyCheck check) {
+    if (check.accepts(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      ctx.next();
+    } else {
+      ctx.request().pause();
+      sendError(ctx, OpenAiError.unauthorized("missing or wrong API key: send 'Authorization: Bearer <gateway key>'"));
+    }
+  }
+
+  static void sendError(RoutingContext ctx, OpenAiError error) {
+    HttpServerResponse r = ctx.response();
+    if (r.ended() || r.closed() || r.headWritten()) return;
+    r.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error.toBuffer());
+  }
+}

@@ -1,0 +1,357 @@
+package dev.switchboard.gateway.config;
+
+import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.worker.ConnectionMode;
+import dev.switchboard.gateway.worker.HealthSettings;
+import dev.switchboard.gateway.worker.WorkerSpec;
+import dev.switchboard.gateway.worker.WorkerType;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a YAML deployment file into a {@link DeploymentConfig}. Every error is one line naming the file, the line
+ * and the field path, e.g. {@code deploy.yaml line 7: workers[2].type: unknown worker type 'prefil' ...}.
+ * Binding is explicit (no reflection) so that each field gets its own check and message.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
+  private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
+      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry");
+  private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
+      "success_threshold", "endpoint");
+  private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms");
+  private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
+      "reasoning_parser", "tool_parser");
+  private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
+      "priority", "cost", "api_key", "labels");
+
+  private final String source;
+
+  private ConfigLoader(String source) {
+    this.source = source;
+  }
+
+  /** Loads and validates a deployment file. */
+  public static DeploymentConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file not found: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses and validates deployment YAML; {@code sourceName} prefixes error messages. */
+  public static DeploymentConfig parse(String yaml, String sourceName) {
+    return new ConfigLoader(sourceName).parse(yaml);
+  }
+
+  private DeploymentConfig parse(String yaml) {
+    Node root;
+    try {
+      root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new ConfigException(source + " line " + line + ": not valid YAML: " + e.getProblem());
+    } catch (RuntimeException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+    }
+    if (root == null) throw new ConfigException(source + ": the file is empty (expected a 'workers:' list)");
+    Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_FIELDS);
+
+    GatewaySettings gateway = top.containsKey("gateway") ? gateway(top.get("gateway").getValueNode()) : GatewaySettings.DEFAULTS;
+    Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode()) : Map.of();
+    List<WorkerSpec> workers = top.containsKey("workers") ? workers(top.get("workers").getValueNode()) : List.of();
+    return new DeploymentConfig(gateway, models, workers);
+  }
+
+  // ---- gateway ----
+
+  private GatewaySettings gateway(Node node) {
+    Map<String, NodeTuple> m = mapping(node, "gateway", GATEWAY_FIELDS);
+    GatewaySettings g = GatewaySettings.DEFAULTS;
+    if (m.containsKey("host")) g = g.withHost(string(m, "host", "gateway.host"));
+    if (m.containsKey("port")) g = g.withPort((int) integer(m, "port", "gateway.port", 1, 65535));
+    if (m.containsKey("policy")) g = g.withPolicy(policy(m.get("policy").getValueNode(), "gateway.policy"));
+    if (m.containsKey("request_timeout_secs")) {
+      g = g.withRequestTimeout(Duration.ofSeconds(integer(m, "request_timeout_secs", "gateway.request_timeout_secs", 1, 86_400)));
+    }
+    if (m.containsKey("connect_timeout_secs")) {
+      long s = integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600);
+      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), Duration.ofSeconds(s),
+          g.maxPayloadBytes(), g.apiKey(), g.health(), g.maxAttempts(), g.retryBackoff());
+    }
+    if (m.containsKey("max_payload_bytes")) {
+      g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
+    }
+    if (m.containsKey("api_key")) g = g.withApiKey(string(m, "api_key", "gateway.api_key"));
+    if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
+    if (m.containsKey("retry")) {
+      Map<String, NodeTuple> r = mapping(m.get("retry").getValueNode(), "gateway.retry", RETRY_FIELDS);
+      int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", "gateway.retry.max_attempts", 1, 20) : g.maxAttempts();
+      Duration backoff = r.containsKey("backoff_ms")
+          ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
+      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), g.connectTimeout(),
+          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff);
+    }
+    return g;
+  }
+
+  private HealthSettings health(Node node) {
+    Map<String, NodeTuple> m = mapping(node, "gateway.health_check", HEALTH_FIELDS);
+    HealthSettings d = HealthSettings.DEFAULTS;
+    long interval = m.containsKey("interval_secs") ? integer(m, "interval_secs", "gateway.health_check.interval_secs", 1, 86_400) : d.interval().toSeconds();
+    long timeout = m.containsKey("timeout_secs") ? integer(m, "timeout_secs", "gateway.health_check.timeout_secs", 1, 3_600) : d.timeout().toSeconds();
+    int failures = m.containsKey("failure_threshold") ? (int) integer(m, "failure_threshold", "gateway.health_check.failure_threshold", 1, 1000) : d.failureThreshold();
+    int successes = m.containsKey("success_threshold") ? (int) integer(m, "success_threshold", "gateway.health_check.success_threshold", 1, 1000) : d.successThreshold();
+    String endpoint = m.containsKey("endpoint") ? string(m, "endpoint", "gateway.health_check.endpoint") : d.endpoint();
+    if (!endpoint.startsWith("/")) throw error(m.get("endpoint").getValueNode(), "gateway.health_check.endpoint", "must start with '/'");
+    return new HealthSettings(Duration.ofSeconds(interval), Duration.ofSeconds(timeout), failures, successes, endpoint);
+  }
+
+  private PolicySpec policy(Node node, String field) {
+    String name;
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (node instanceof ScalarNode s) {
+      name = s.getValue();
+    } else if (node instanceof MappingNode mn) {
+      Node nameNode = null;
+      for (NodeTuple t : mn.getValue()) {
+        String key = keyOf(t, field);
+        if (key.equals("name")) {
+          nameNode = t.getValueNode();
+        } else if (t.getValueNode() instanceof ScalarNode v) {
+          params.put(key, scalarValue(v));
+        } else {
+          throw error(t.getValueNode(), field + "." + key, "must be a single value");
+        }
+      }
+      if (!(nameNode instanceof ScalarNode sn)) throw error(node, field + ".name", "is required (the policy's name)");
+      name = sn.getValue();
+      node = nameNode;
+    } else {
+      throw error(node, field, "must be a policy name or a mapping with 'name' and parameters");
+    }
+    if (!PolicySpec.NAMES.contains(name)) {
+      throw error(node, field, "unknown policy '" + name + "' (known: " + String.join(", ", new TreeSet<>(PolicySpec.NAMES)) + ")");
+    }
+    return new PolicySpec(name, params);
+  }
+
+  private static Object scalarValue(ScalarNode v) {
+    String s = v.getValue();
+    if (s.equals("true") || s.equals("false")) return Boolean.parseBoolean(s);
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException ignored) {
+      // not an integer
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException ignored) {
+      return s;
+    }
+  }
+
+  // ---- models ----
+
+  private Map<String, ModelSettings> models(Node node) {
+    if (!(node instanceof MappingNode mn)) throw error(node, "models", "must be a mapping of model name to settings");
+    Map<String, ModelSettings> out = new LinkedHashMap<>();
+    for (NodeTuple t : mn.getValue()) {
+      String model = keyOf(t, "models");
+      String f = "models." + model;
+      Map<String, NodeTuple> m = mapping(t.getValueNode(), f, MODEL_FIELDS);
+      out.put(model, new ModelSettings(
+          m.containsKey("policy") ? policy(m.get("policy").getValueNode(), f + ".policy") : null,
+          m.containsKey("prefill_policy") ? policy(m.get("prefill_policy").getValueNode(), f + ".prefill_policy") : null,
+          m.containsKey("decode_policy") ? policy(m.get("decode_policy").getValueNode(), f + ".decode_policy") : null,
+          m.containsKey("tokenizer") ? string(m, "tokenizer", f + ".tokenizer") : null,
+          m.containsKey("reasoning_parser") ? string(m, "reasoning_parser", f + ".reasoning_parser") : null,
+          m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null));
+    }
+    return out;
+  }
+
+  // ---- workers ----
+
+  private record Located(WorkerSpec spec, Node node, String field) {}
+
+  private List<WorkerSpec> workers(Node node) {
+    if (!(node instanceof SequenceNode seq)) throw error(node, "workers", "must be a list of workers");
+    List<Located> located = new ArrayList<>();
+    Map<String, Located> byUrl = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String f = "workers[" + i + "]";
+      Located w = new Located(worker(item, f), item, f);
+      Located dup = byUrl.putIfAbsent(w.spec().url(), w);
+      if (dup != null) {
+        throw error(item, f + ".url", "duplicate url '" + w.spec().url() + "' (also " + dup.field() + " on line " + line(dup.node()) + ")");
+      }
+      located.add(w);
+    }
+    checkPdPools(located);
+    return located.stream().map(Located::spec).toList();
+  }
+
+  /** A prefill pool without a decode pool (or the reverse) for the same model and connection can never serve. */
+  private void checkPdPools(List<Located> workers) {
+    for (Located w : workers) {
+      WorkerType t = w.spec().type();
+      if (t == WorkerType.REGULAR) continue;
+      WorkerType partner = t == WorkerType.PREFILL ? WorkerType.DECODE : WorkerType.PREFILL;
+      boolean paired = workers.stream().anyMatch(o -> o.spec().type() == partner
+          && o.spec().model().equals(w.spec().model()) && o.spec().connection() == w.spec().connection());
+      if (!paired) {
+        throw error(w.node(), w.field() + ".type", "model '" + w.spec().model() + "' has " + t.wireName() + " workers over "
+            + w.spec().connection().wireName() + " but no " + partner.wireName() + " worker: a prefill/decode pool needs both");
+      }
+    }
+  }
+
+  private WorkerSpec worker(Node node, String f) {
+    Map<String, NodeTuple> m = mapping(node, f, WORKER_FIELDS);
+    if (!m.containsKey("url")) throw error(node, f + ".url", "is required");
+    if (!m.containsKey("model")) throw error(node, f + ".model", "is required");
+    String url = string(m, "url", f + ".url");
+    Node urlNode = m.get("url").getValueNode();
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw error(urlNode, f + ".url", "'" + url + "' is not a valid URL: " + e.getReason());
+    }
+    ConnectionMode fromScheme = ConnectionMode.ofScheme(uri.getScheme());
+    if (fromScheme == null) {
+      throw error(urlNode, f + ".url", "'" + url + "' must start with http://, https://, grpc:// or grpcs://");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) throw error(urlNode, f + ".url", "'" + url + "' has no host");
+    if (fromScheme == ConnectionMode.GRPC && uri.getPort() < 0) {
+      throw error(urlNode, f + ".url", "'" + url + "' needs a port (grpc://host:port)");
+    }
+    String model = string(m, "model", f + ".model");
+    if (model.isBlank()) throw error(m.get("model").getValueNode(), f + ".model", "must not be empty");
+
+    WorkerType type = WorkerType.REGULAR;
+    if (m.containsKey("type")) {
+      String s = string(m, "type", f + ".type");
+      type = WorkerType.fromWire(s);
+      if (type == null) throw error(m.get("type").getValueNode(), f + ".type", "unknown worker type '" + s + "' (expected regular, prefill or decode)");
+    }
+    ConnectionMode connection = fromScheme;
+    if (m.containsKey("connection")) {
+      String s = string(m, "connection", f + ".connection");
+      connection = ConnectionMode.fromWire(s);
+      if (connection == null) throw error(m.get("connection").getValueNode(), f + ".connection", "unknown connection '" + s + "' (expected http or grpc)");
+      if (connection != fromScheme) {
+        throw error(m.get("connection").getValueNode(), f + ".connection", "'" + s + "' contradicts the url scheme '" + uri.getScheme() + "://'");
+      }
+    }
+    Integer bootstrapPort = null;
+    if (m.containsKey("bootstrap_port")) {
+      if (type != WorkerType.PREFILL) throw error(m.get("bootstrap_port").getValueNode(), f + ".bootstrap_port", "only prefill workers have a bootstrap port");
+      Node v = m.get("bootstrap_port").getValueNode();
+      bootstrapPort = v instanceof ScalarNode s && s.getValue().equals("null") ? null : (int) integer(m, "bootstrap_port", f + ".bootstrap_port", 1, 65535);
+    }
+    int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, Integer.MAX_VALUE) : WorkerSpec.DEFAULT_PRIORITY;
+    double cost = m.containsKey("cost") ? number(m, "cost", f + ".cost") : WorkerSpec.DEFAULT_COST;
+    String apiKey = m.containsKey("api_key") ? string(m, "api_key", f + ".api_key") : null;
+    Map<String, String> labels = m.containsKey("labels") ? labels(m.get("labels").getValueNode(), f + ".labels") : Map.of();
+    return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, cost, apiKey, labels);
+  }
+
+  private Map<String, String> labels(Node node, String f) {
+    if (!(node instanceof MappingNode mn)) throw error(node, f, "must be a mapping of label to value");
+    Map<String, String> out = new LinkedHashMap<>();
+    for (NodeTuple t : mn.getValue()) {
+      String k = keyOf(t, f);
+      if (!(t.getValueNode() instanceof ScalarNode v)) throw error(t.getValueNode(), f + "." + k, "must be a single value");
+      out.put(k, v.getValue());
+    }
+    return out;
+  }
+
+  // ---- primitives ----
+
+  private Map<String, NodeTuple> mapping(Node node, String field, Set<String> known) {
+    if (!(node instanceof MappingNode mn)) throw error(node, field, "must be a mapping");
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple t : mn.getValue()) {
+      String key = keyOf(t, field);
+      String path = field.equals("(top level)") ? key : field + "." + key;
+      if (!known.contains(key)) {
+        throw error(t.getKeyNode(), path, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+      }
+      if (out.put(key, t) != null) throw error(t.getKeyNode(), path, "is given twice");
+    }
+    return out;
+  }
+
+  private String keyOf(NodeTuple t, String field) {
+    if (!(t.getKeyNode() instanceof ScalarNode k)) throw error(t.getKeyNode(), field, "keys must be plain names");
+    return k.getValue();
+  }
+
+  private String string(Map<String, NodeTuple> m, String key, String field) {
+    Node v = m.get(key).getValueNode();
+    if (!(v instanceof ScalarNode s)) throw error(v, field, "must be a single value");
+    return s.getValue();
+  }
+
+  private long integer(Map<String, NodeTuple> m, String key, String field, long min, long max) {
+    String s = string(m, key, field);
+    long value;
+    try {
+      value = Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      throw error(m.get(key).getValueNode(), field, "'" + s + "' is not an integer");
+    }
+    if (value < min || value > max) throw error(m.get(key).getValueNode(), field, value + " is out of range [" + min + ", " + max + "]");
+    return value;
+  }
+
+  private double number(Map<String, NodeTuple> m, String key, String field) {
+    String s = string(m, key, field);
+    double value;
+    try {
+      value = Double.parseDouble(s.strip());
+    } catch (NumberFormatException e) {
+      throw error(m.get(key).getValueNode(), field, "'" + s + "' is not a number");
+    }
+    if (!(value >= 0) || Double.isInfinite(value)) throw error(m.get(key).getValueNode(), field, "must be a finite number >= 0");
+    return value;
+  }
+
+  private static int line(Node node) {
+    return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+  }
+
+  private ConfigException error(Node node, String field, String problem) {
+    return new ConfigException(source + " line " + line(node) + ": " + field + ": " + problem);
+  }
+}

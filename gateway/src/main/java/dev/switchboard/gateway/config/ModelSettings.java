@@ -1,0 +1,17 @@
+package dev.switchboard.gateway.config;
+
+import dev.switchboard.gateway.policy.PolicySpec;
+
+/**
+ * Per-model overrides from the deployment file's {@code models:} section; {@code null} fields fall back to the
+ * gateway's defaults.
+ *
+ * @param policy the policy of the model's regular pools
+ * @param prefillPolicy the policy of its prefill pools (else {@code policy})
+ * @param decodePolicy the policy of its decode pools (else {@code policy})
+ * @param tokenizer a tokenizer directory or tokenizer.json, for gRPC workers
+ */
+public record ModelSettings(PolicySpec policy, PolicySpec prefillPolicy, PolicySpec decodePolicy, String tokenizer,
+    String reasoningParser, String toolParser) {
+  public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
+}

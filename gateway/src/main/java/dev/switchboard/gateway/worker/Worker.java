@@ -1,0 +1,105 @@
+package dev.switchboard.gateway.worker;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One model server as the gateway sees it: its declared shape plus live state (health, in-flight load).
+ * Identity is the URL. Live state is updated with atomics so request threads never lock.
+ */
+public final class Worker {
+  private final WorkerSpec spec;
+  private final String host;
+  private final int port;
+  private final boolean tls;
+  private final String basePath;
+
+  private volatile boolean healthy;
+  private volatile boolean everChecked;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder processed = new LongAdder();
+  /** Load reported by the worker itself ({@code /get_load}), or -1 when unknown. */
+  private volatile long reportedLoad = -1;
+
+  public Worker(WorkerSpec spec) {
+    this.spec = spec;
+    URI uri = URI.create(spec.url());
+    this.host = uri.getHost();
+    this.tls = "https".equalsIgnoreCase(uri.getScheme()) || "grpcs".equalsIgnoreCase(uri.getScheme());
+    this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+    String path = uri.getRawPath();
+    this.basePath = path == null || path.equals("/") ? "" : stripTrailingSlash(path);
+  }
+
+  private static String stripTrailingSlash(String p) {
+    return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  public WorkerSpec spec() { return spec; }
+  public String url() { return spec.url(); }
+  public String model() { return spec.model(); }
+  public WorkerType type() { return spec.type(); }
+  public ConnectionMode connection() { return spec.connection(); }
+  public int priority() { return spec.priority(); }
+  public double cost() { return spec.cost(); }
+  public String apiKey() { return spec.apiKey(); }
+
+  /** Host as written in the URL; an IPv6 literal keeps its brackets (what PD bootstrap needs). */
+  public String host() { return host; }
+  public int port() { return port; }
+  public boolean tls() { return tls; }
+  /** Path prefix of the URL without trailing slash ("" for none); endpoint paths are appended to it. */
+  public String basePath() { return basePath; }
+  public Integer bootstrapPort() { return spec.bootstrapPort(); }
+
+  public boolean isHealthy() { return healthy; }
+
+  /** Whether at least one health check has completed for this worker. */
+  public boolean everChecked() { return everChecked; }
+
+  /** Whether a request may be sent to this worker now. */
+  public boolean isAvailable() { return healthy; }
+
+  /** Health is owned by the health checker; returns whether the state changed. */
+  boolean setHealthy(boolean value) {
+    everChecked = true;
+    boolean old = healthy;
+    healthy = value;
+    return old != value;
+  }
+
+  /** Requests the gateway has in flight on this worker. */
+  public int inFlight() { return inFlight.get(); }
+
+  /** Counts one request in flight until the lease is released; releasing twice is harmless. */
+  public Lease lease() {
+    inFlight.incrementAndGet();
+    processed.increment();
+    return new Lease();
+  }
+
+  public long processed() { return processed.sum(); }
+
+  /** One request's hold on this worker's load counter. */
+  public final class Lease {
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private Lease() {}
+
+    public Worker worker() { return Worker.this; }
+
+    public void release() {
+      if (released.compareAndSet(false, true)) inFlight.decrementAndGet();
+    }
+  }
+
+  public long reportedLoad() { return reportedLoad; }
+  public void reportedLoad(long load) { this.reportedLoad = load; }
+
+  @Override
+  public String toString() {
+    return "Worker[" + spec.url() + " " + spec.model() + " " + spec.type().wireName() + "/" + spec.connection().wireName() + "]";
+  }
+}

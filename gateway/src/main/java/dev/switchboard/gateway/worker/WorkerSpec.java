@@ -1,0 +1,61 @@
+package dev.switchboard.gateway.worker;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The declared shape of one worker, as a deployment file, the worker API or discovery describes it.
+ *
+ * @param bootstrapPort the prefill worker's disaggregation bootstrap port, or {@code null}
+ * @param apiKey the key the gateway presents to this worker ({@code Authorization: Bearer}), or {@code null}
+ * @param priority higher is preferred (default 50, as in the reference gateway)
+ * @param cost relative cost of one request on this worker (default 1.0)
+ */
+public record WorkerSpec(
+    String url,
+    String model,
+    WorkerType type,
+    ConnectionMode connection,
+    Integer bootstrapPort,
+    int priority,
+    double cost,
+    String apiKey,
+    Map<String, String> labels) {
+
+  public static final int DEFAULT_PRIORITY = 50;
+  public static final double DEFAULT_COST = 1.0;
+
+  public WorkerSpec {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(connection, "connection");
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  public static WorkerSpec of(String url, String model, WorkerType type, ConnectionMode connection) {
+    return new WorkerSpec(url, model, type, connection, null, DEFAULT_PRIORITY, DEFAULT_COST, null, Map.of());
+  }
+
+  public WorkerSpec withBootstrapPort(Integer port) {
+    return new WorkerSpec(url, model, type, connection, port, priority, cost, apiKey, labels);
+  }
+
+  public WorkerSpec withApiKey(String key) {
+    return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, cost, key, labels);
+  }
+
+  public WorkerSpec withPriority(int p) {
+    return new WorkerSpec(url, model, type, connection, bootstrapPort, p, cost, apiKey, labels);
+  }
+
+  public WorkerSpec withCost(double c) {
+    return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, c, apiKey, labels);
+  }
+
+  /** {@code apiKey} is a secret: keep it out of logs and dumps. */
+  @Override
+  public String toString() {
+    return "WorkerSpec[" + url + " " + model + " " + type.wireName() + "/" + connection.wireName() + "]";
+  }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.gateway.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the repository root and the shared test data from wherever the tests run. */
+public final class RepoFiles {
+  private RepoFiles() {}
+
+  public static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("examples/seed-deployment.yaml"))) p = p.getParent();
+    if (p == null) throw new IllegalStateException("cannot find the repository root from " + Path.of("").toAbsolutePath());
+    return p;
+  }
+
+  /** {@code shared/testdata/...} beside the repository. */
+  public static Path testData(String relative) {
+    Path p = repoRoot().getParent().resolve("shared/testdata").resolve(relative);
+    if (!Files.exists(p)) throw new IllegalStateException("missing test data " + p);
+    return p;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.launcher;
+
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.config.ConfigException;
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.DeploymentConfig;
+import dev.switchboard.gateway.config.GatewaySettings;
+import dev.switchboard.gateway.policy.PolicySpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the gateway for a deployment file. Flags override the file's gateway section.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "deployment YAML (see examples/)")
+  Path config;
+
+  @Option(names = "--host", description = "listen address (file: gateway.host, default 0.0.0.0)")
+  String host;
+
+  @Option(names = "--port", description = "listen port (file: gateway.port, default 30000)")
+  Integer port;
+
+  @Option(names = "--policy", description = "default policy for every pool (file: gateway.policy)")
+  String policy;
+
+  @Option(names = "--api-key", description = "require 'Authorization: Bearer KEY' on inference routes")
+  String apiKey;
+
+  @Option(names = "--request-timeout-secs", description = "time a worker may take to answer / stay silent in a stream")
+  Integer requestTimeoutSecs;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DeploymentConfig deployment = ConfigLoader.load(config);
+    deployment = deployment.withGateway(overrides(deployment.gateway()));
+    Gateway gateway = Gateway.start(deployment);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.close();
+      stopped.countDown();
+    }, "switchboard-shutdown"));
+    System.out.printf("switchboard listening on %s:%d%n%n%s%n", deployment.gateway().host(), gateway.port(),
+        Tables.plan(gateway.routers().plan()));
+    stopped.await();
+    return 0;
+  }
+
+  GatewaySettings overrides(GatewaySettings g) {
+    if (host != null) g = g.withHost(host);
+    if (port != null) {
+      if (port < 0 || port > 65535) throw new ConfigException("--port: " + port + " is out of range [0, 65535]");
+      g = g.withPort(port);
+    }
+    if (policy != null) {
+      if (!PolicySpec.NAMES.contains(policy)) {
+        throw new ConfigException("--policy: unknown policy '" + policy + "' (known: " + String.join(", ", List.copyOf(new java.util.TreeSet<>(PolicySpec.NAMES))) + ")");
+      }
+      g = g.withPolicy(PolicySpec.named(policy));
+    }
+    if (apiKey != null) g = g.withApiKey(apiKey);
+    if (requestTimeoutSecs != null) {
+      if (requestTimeoutSecs < 1) throw new ConfigException("--request-timeout-secs: must be >= 1");
+      g = g.withRequestTimeout(Duration.ofSeconds(requestTimeoutSecs));
+    }
+    return g;
+  }
+}
