@@ -25,6 +25,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +49,7 @@ public final class Gateway implements AutoCloseable {
   private final HealthChecker health;
   private final GatewayMetrics metrics;
   private final AtomicInteger boundPort = new AtomicInteger();
-  private String deploymentId;
+  private final List<String> deploymentIds = new ArrayList<>();
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -94,13 +99,25 @@ public final class Gateway implements AutoCloseable {
 
   private void listen() {
     GatewaySettings s = config.gateway();
+    if (s.port() == 0) s = s.withPort(freePort(s.host()));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    DeploymentOptions options = new DeploymentOptions().setInstances(instances);
     try {
-      deploymentId = vertx.deployVerticle(() -> new ServerVerticle(s), options).await(30, TimeUnit.SECONDS);
+      // All instances listen on the same port; Vert.x shares one socket among them and spreads connections.
+      GatewaySettings fixed = s;
+      DeploymentOptions options = new DeploymentOptions().setInstances(instances);
+      deploymentIds.add(vertx.deployVerticle(() -> new ServerVerticle(fixed), options).await(30, TimeUnit.SECONDS));
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("cannot listen on " + s.host() + ":" + s.port() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Vert.x gives each instance its own port for port 0, so "any free port" is resolved once, up front. */
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
     }
   }
 
@@ -116,7 +133,7 @@ public final class Gateway implements AutoCloseable {
     public void start(Promise<Void> started) {
       HttpServerOptions options = new HttpServerOptions()
           .setHost(settings.host())
-          .setPort(boundPort.get() > 0 ? boundPort.get() : settings.port())
+          .setPort(settings.port())
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
           .setIdleTimeout(0);
@@ -142,7 +159,7 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     health.close();
     try {
-      if (deploymentId != null) vertx.undeploy(deploymentId).await(10, TimeUnit.SECONDS);
+      for (String id : deploymentIds) vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // shutting down anyway
     }
