@@ -4,6 +4,7 @@ import dev.switchboard.gateway.api.ApiRoutes;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.PolicySpec;
 import dev.switchboard.gateway.router.HttpPdRouter;
@@ -42,6 +43,7 @@ public final class Gateway implements AutoCloseable {
   private final HttpUpstream upstream;
   private final RouterManager routers;
   private final HealthChecker health;
+  private final GatewayMetrics metrics;
   private final AtomicInteger boundPort = new AtomicInteger();
   private String deploymentId;
 
@@ -52,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     this.policies = new PolicyRegistry(this::policyFor);
     registry.addListener(policies);
     this.upstream = new HttpUpstream(vertx, settings);
+    this.metrics = new GatewayMetrics(registry);
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
@@ -75,8 +78,8 @@ public final class Gateway implements AutoCloseable {
 
   private Optional<Router> createRouter(RouterId id, RetryRule retry) {
     return switch (id) {
-      case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry));
-      case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry));
+      case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry, metrics));
+      case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry, metrics));
       case GRPC_REGULAR, GRPC_PD -> Optional.empty();
     };
   }
@@ -120,7 +123,7 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
-      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream))
+      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class,
         PlanCommand.class,
+        BenchGroup.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.Candidates;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.SelectionContext;
@@ -49,13 +50,16 @@ public final class HttpPdRouter implements Router {
   private final PolicyRegistry policies;
   private final HttpUpstream upstream;
   private final RetryRule retry;
+  private final GatewayMetrics metrics;
 
-  public HttpPdRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, HttpUpstream upstream, RetryRule retry) {
+  public HttpPdRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, HttpUpstream upstream,
+      RetryRule retry, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;
     this.policies = policies;
     this.upstream = upstream;
     this.retry = retry;
+    this.metrics = metrics;
   }
 
   @Override
@@ -169,7 +173,7 @@ public final class HttpPdRouter implements Router {
       (culprit.type() == WorkerType.PREFILL ? failedPrefills : failedDecodes).add(culprit);
       if (retry.retryableStatus(error.status()) && attempt < retry.maxAttempts() && hasPair()) {
         log.debug("pair attempt {} of {} failed at {}: {}", attempt, exchange.requestId(), culprit.url(), error.message());
-        vertx.setTimer(retry.backoffMillis(attempt), t -> next());
+        retryLater();
       } else {
         exchange.fail(error);
       }
@@ -183,6 +187,7 @@ public final class HttpPdRouter implements Router {
     }
 
     void retryLater() {
+      metrics.retried(id().wireName());
       vertx.setTimer(retry.backoffMillis(attempt), t -> next());
     }
 
