@@ -7,6 +7,7 @@ import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.router.HttpPdRouter;
 import dev.switchboard.gateway.router.HttpRegularRouter;
 import dev.switchboard.gateway.router.RetryRule;
 import dev.switchboard.gateway.router.Router;
@@ -83,7 +84,8 @@ public final class Gateway implements AutoCloseable {
   private Optional<Router> createRouter(RouterId id, RetryRule retry) {
     return switch (id) {
       case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry, metrics));
-      case HTTP_PD, GRPC_REGULAR, GRPC_PD -> Optional.empty();
+      case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry, metrics));
+      case GRPC_REGULAR, GRPC_PD -> Optional.empty();
     };
   }
 
