@@ -1,0 +1,121 @@
+package dev.switchboard.sim.http;
+
+import dev.switchboard.sim.SimRuntime;
+import dev.switchboard.sim.engine.Generation;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One inference request in progress: owns its generations, answers once, and cancels the generations when the
+ * client goes away. All methods run on the worker's context.
+ */
+final class Exchange {
+
+    private final SimRuntime runtime;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final List<Generation> generations = new ArrayList<>(1);
+    private boolean ended;
+    private int events;
+
+    Exchange(SimRuntime runtime, HttpServerRequest request) {
+        this.runtime = runtime;
+        this.request = request;
+        this.response = request.response();
+        runtime.stats().requestStarted();
+        response.closeHandler(v -> clientGone());
+    }
+
+    SimRuntime runtime() {
+        return runtime;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void track(Generation generation) {
+        generations.add(generation);
+    }
+
+    void json(int status, String body) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        finishedWith(status);
+    }
+
+    void error(int status, String message) {
+        json(status, Json.error(status, message));
+    }
+
+    void startStream() {
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-cache")
+                .writeHead();
+    }
+
+    /** Writes one SSE event {@code data: <payload>}. */
+    void event(String payload) {
+        if (ended) {
+            return;
+        }
+        response.write("data: " + payload + "\n\n");
+        if (++events == 1 && runtime.controls().isDropMidStream()) {
+            ended = true;
+            runtime.stats().countFault();
+            runtime.stats().requestEnded();
+            cancelGenerations();
+            request.connection().close();
+        }
+    }
+
+    /** Ends the stream with {@code data: [DONE]}. */
+    void endStream() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        response.end("data: [DONE]\n\n");
+        finishedWith(200);
+    }
+
+    /** Ends a stream that carried an error event: {@code data: [DONE]}, not counted as completed. */
+    void endStreamAfterError() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        response.end("data: [DONE]\n\n");
+        finishedWith(500);
+    }
+
+    private void finishedWith(int status) {
+        runtime.stats().requestEnded();
+        if (status < 300) {
+            runtime.stats().countCompleted();
+        }
+    }
+
+    private void clientGone() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        runtime.stats().countCancelled();
+        runtime.stats().requestEnded();
+        cancelGenerations();
+    }
+
+    private void cancelGenerations() {
+        for (Generation generation : generations) {
+            runtime.engine().cancel(generation);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.switchboard.sim;
+
+import static dev.switchboard.sim.TestHttp.get;
+import static dev.switchboard.sim.TestHttp.json;
+import static dev.switchboard.sim.TestHttp.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SimControlsTest {
+
+    private static final String CHAT = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":2}";
+    private final List<SimWorker> workers = new ArrayList<>();
+
+    private SimWorker start(SimConfig config) {
+        SimWorker worker = SimWorker.start(config);
+        workers.add(worker);
+        return worker;
+    }
+
+    @AfterEach
+    void stop() {
+        workers.forEach(SimWorker::close);
+    }
+
+    @Test
+    void unhealthyWorkerAnswers503OnHealthChecksOnly() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().healthy(false);
+        assertThat(get(worker.url() + "/health").statusCode()).isEqualTo(503);
+        assertThat(get(worker.url() + "/health_generate").statusCode()).isEqualTo(503);
+        worker.controls().healthy(true);
+        assertThat(get(worker.url() + "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void failNextAnswersTheGivenStatusThatManyTimes() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().failNext(2, 503);
+        HttpResponse<String> first = post(worker.url() + "/v1/chat/completions", CHAT);
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(json(first).path("error").path("message").asText()).contains("injected");
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(503);
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
+        assertThat(worker.stats().faultsInjected()).isEqualTo(2);
+        assertThat(get(worker.url() + "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void errorRateIsDeterministicPerSeed() {
+        SimWorker a = start(SimConfig.of("m").withNoLatency().withSeed(11));
+        SimWorker b = start(SimConfig.of("m").withNoLatency().withSeed(11));
+        a.controls().errorRate(0.5, 429);
+        b.controls().errorRate(0.5, 429);
+        List<Integer> statusesA = new ArrayList<>();
+        List<Integer> statusesB = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            statusesA.add(post(a.url() + "/generate", "{\"text\":\"e\"}").statusCode());
+            statusesB.add(post(b.url() + "/generate", "{\"text\":\"e\"}").statusCode());
+        }
+        assertThat(statusesA).isEqualTo(statusesB).contains(200, 429).containsOnly(200, 429);
+        a.controls().errorRate(1.0, 500);
+        assertThat(post(a.url() + "/generate", "{\"text\":\"e\"}").statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void hangAcceptsAndNeverAnswersUntilTheClientLeaves() throws Exception {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().hang(true);
+        try (Socket socket = TestHttp.RawStream.sendOnly(worker.port(), "/v1/chat/completions", CHAT)) {
+            await().untilAsserted(() -> assertThat(worker.stats().inFlight()).isEqualTo(1));
+            assertThat(socket.getInputStream().available()).isZero();
+        }
+        await().untilAsserted(() -> assertThat(worker.stats().cancelled()).isEqualTo(1));
+        assertThat(worker.stats().inFlight()).isZero();
+        worker.controls().hang(false);
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void dropMidStreamClosesTheConnectionAfterTheFirstEvent() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().dropMidStream(true);
+        try (TestHttp.RawStream stream = new TestHttp.RawStream(worker.port(), "/generate",
+                "{\"text\":\"drop\",\"stream\":true,\"sampling_params\":{\"max_new_tokens\":8}}")) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.nextEvent()).contains("\"text\"");
+            assertThat(stream.nextEvent()).isNull();
+        }
+        assertThat(worker.stats().completed()).isZero();
+    }
+
+    @Test
+    void slowStartDelaysTheAnswer() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().slowStart(Duration.ofMillis(120));
+        long start = System.nanoTime();
+        assertThat(post(worker.url() + "/generate", "{\"text\":\"s\"}").statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(120);
+    }
+
+    @Test
+    void apiKeyGuardsInferenceAndAdminButNotHealth() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency().withApiKey("secret"));
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(401);
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT, "Authorization", "Bearer wrong").statusCode())
+                .isEqualTo(401);
+        assertThat(post(worker.url() + "/flush_cache", "", "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
+        HttpResponse<String> ok = post(worker.url() + "/v1/chat/completions", CHAT, "Authorization", "Bearer secret");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).doesNotContain("secret");
+        assertThat(get(worker.url() + "/health").statusCode()).isEqualTo(200);
+        assertThat(get(worker.url() + "/get_server_info").body()).doesNotContain("secret");
+    }
+
+    @Test
+    void openAiOnlyWorkerHasNoSglangEndpoints() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency().withOpenAiOnly(true));
+        assertThat(post(worker.url() + "/generate", "{\"text\":\"x\"}").statusCode()).isEqualTo(404);
+        assertThat(get(worker.url() + "/get_server_info").statusCode()).isEqualTo(404);
+        assertThat(get(worker.url() + "/get_model_info").statusCode()).isEqualTo(404);
+        assertThat(get(worker.url() + "/v1/models").statusCode()).isEqualTo(200);
+        assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
+    }
+}
