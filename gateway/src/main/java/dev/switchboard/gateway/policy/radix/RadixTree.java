@@ -445,6 +445,50 @@ public final class RadixTree<T> {
     }
   }
 
+  /**
+   * Checks the tree's invariants and throws {@link IllegalStateException} on the first broken one: children sorted
+   * and keyed by their first character, parent links, no empty label below the root, every tenant of a node also
+   * on its parent, and the per-tenant, node and character counts equal to a recount. For tests; takes the read lock.
+   */
+  public void verify() {
+    long stamp = lock.readLock();
+    try {
+      long[] chars = new long[charsBySlot.length];
+      long nodes = 0;
+      long labels = 0;
+      List<Node> stack = new ArrayList<>(List.of(root));
+      while (!stack.isEmpty()) {
+        Node node = stack.removeLast();
+        nodes++;
+        labels += node.label.length();
+        for (long e : node.tenants) {
+          int slot = (int) (e >>> SLOT_SHIFT);
+          if (tenantBySlot[slot] == null) throw new IllegalStateException("node '" + node.label + "' holds a free slot " + slot);
+          chars[slot] += node.label.length();
+          if (node != root && !node.parent.has(slot)) throw new IllegalStateException("tenant slot " + slot + " on '" + node.label + "' but not on its parent");
+        }
+        for (int i = 0; i < node.kids.length; i++) {
+          Node k = node.kids[i];
+          if (k.label.isEmpty()) throw new IllegalStateException("empty label below the root");
+          if (k.label.charAt(0) != node.keys[i]) throw new IllegalStateException("child key mismatch under '" + node.label + "'");
+          if (i > 0 && node.keys[i - 1] >= node.keys[i]) throw new IllegalStateException("children not sorted under '" + node.label + "'");
+          if (k.parent != node) throw new IllegalStateException("wrong parent link at '" + k.label + "'");
+          if (k.tenants.length == 0) throw new IllegalStateException("node '" + k.label + "' has no tenant");
+          stack.add(k);
+        }
+      }
+      if (nodes != nodeCount) throw new IllegalStateException("node count " + nodeCount + " but " + nodes + " nodes");
+      if (labels != labelChars) throw new IllegalStateException("label chars " + labelChars + " but counted " + labels);
+      for (int s = 0; s < nextSlot; s++) {
+        if (tenantBySlot[s] != null && chars[s] != charsBySlot[s]) {
+          throw new IllegalStateException("tenant " + tenantBySlot[s] + " counted " + charsBySlot[s] + " chars but holds " + chars[s]);
+        }
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
   /** Length of the common prefix of {@code label} and {@code text} from {@code pos}. */
   private static int commonPrefix(String label, String text, int pos) {
     int max = Math.min(label.length(), text.length() - pos);
