@@ -17,6 +17,7 @@ import dev.switchboard.gateway.upstream.HttpUpstream;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
+import dev.switchboard.gateway.worker.LoadPoller;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import dev.switchboard.gateway.worker.WorkerSnapshot.PoolKey;
 import io.vertx.core.AbstractVerticle;
@@ -24,6 +25,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
@@ -31,6 +33,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and starts them. Nothing here is a framework: each part is constructed explicitly with what it needs.
  */
 public final class Gateway implements AutoCloseable {
+  /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
+  private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
   private final DeploymentConfig config;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
@@ -49,6 +55,7 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final LoadPoller loads;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
 
@@ -65,6 +72,8 @@ public final class Gateway implements AutoCloseable {
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http));
+    this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
+        w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
@@ -73,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     try {
       g.registry.addAll(config.workers());
       g.health.start();
+      g.loads.start();
       g.listen();
       return g;
     } catch (RuntimeException e) {
@@ -160,6 +170,7 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    loads.close();
     try {
       for (String id : deploymentIds) vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

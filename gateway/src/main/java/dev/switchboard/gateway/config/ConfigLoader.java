@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.config;
 
+import dev.switchboard.gateway.policy.Policies;
 import dev.switchboard.gateway.policy.PolicySpec;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
@@ -159,7 +160,13 @@ public final class ConfigLoader {
     if (!PolicySpec.NAMES.contains(name)) {
       throw error(node, field, "unknown policy '" + name + "' (known: " + String.join(", ", new TreeSet<>(PolicySpec.NAMES)) + ")");
     }
-    return new PolicySpec(name, params);
+    PolicySpec spec = new PolicySpec(name, params);
+    try {
+      Policies.validate(spec);
+    } catch (IllegalArgumentException e) {
+      throw error(node, field, e.getMessage());
+    }
+    return spec;
   }
 
   private static Object scalarValue(ScalarNode v) {
