@@ -14,11 +14,13 @@ import dev.switchboard.gateway.router.Router;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.upstream.HttpUpstream;
+import dev.switchboard.gateway.upstream.ModelDiscovery;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
 import dev.switchboard.gateway.worker.LoadPoller;
 import dev.switchboard.gateway.worker.WorkerRegistry;
+import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerSnapshot.PoolKey;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -55,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final ModelDiscovery discovery;
   private final LoadPoller loads;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
@@ -67,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     registry.addListener(policies);
     this.upstream = new HttpUpstream(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
+    this.discovery = new ModelDiscovery(vertx, upstream, registry);
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
@@ -80,7 +84,8 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(DeploymentConfig config) {
     Gateway g = new Gateway(config);
     try {
-      g.registry.addAll(config.workers());
+      g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
+      config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.health.start();
       g.loads.start();
       g.listen();
@@ -169,6 +174,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    discovery.close();
     health.close();
     loads.close();
     try {

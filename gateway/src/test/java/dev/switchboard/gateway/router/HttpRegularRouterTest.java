@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.testing.Fleet;
 import dev.switchboard.gateway.testing.Fleet.SimSpec;
+import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.sim.RecordedRequest;
 import dev.switchboard.sim.SimWorker;
 import java.io.BufferedReader;
@@ -303,6 +304,18 @@ class HttpRegularRouterTest {
       HttpResponse<String> r = f.post("/v1/chat/completions", chat("vllm-model", "hi", false));
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(json(r.body()).path("choices").size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void workerDeclaredWithoutModelJoinsUnderTheModelItReports() throws Exception {
+    SimSpec undeclared = new SimSpec(sim("discovered-model").withOpenAiOnly(true), w -> w.withModel(WorkerSpec.DISCOVER_MODEL));
+    try (Fleet f = Fleet.start(List.of(SimSpec.of(sim("known")), undeclared), g -> g, Map.of())) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.gateway().routers().servedModels().contains("discovered-model"));
+      f.awaitReady();
+      HttpResponse<String> r = f.post("/v1/chat/completions", chat("discovered-model", "hi", false));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("x-served-by")).contains(f.sim(1).workerId());
     }
   }
 
