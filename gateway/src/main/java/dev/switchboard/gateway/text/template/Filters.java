@@ -325,6 +325,9 @@ final class Filters {
     Methods.Args args = args(a, k, "round");
     int precision = (int) args.integer(0, "precision", 0);
     String method = Py.str(args.get(1, "method", "common"));
+    if (method.equals("common") && (Py.isInt(value) || value instanceof Boolean)) {
+      return Py.toLong(value); // Python's round() keeps ints ints
+    }
     double d = Py.toDouble(value);
     return switch (method) {
       case "common" -> Double.isFinite(d)

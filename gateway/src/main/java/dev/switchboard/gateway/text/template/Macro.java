@@ -1,9 +1,7 @@
 package dev.switchboard.gateway.text.template;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A macro (or a call block's {@code caller}): renders its body in a fresh scope over its defining scope. */
@@ -47,10 +45,9 @@ final class Macro implements PyCallable {
         frame.set(params[i], Undefined.named(params[i]));
       }
     }
-    List<Object> varargs = args.length > params.length
-        ? new ArrayList<>(Arrays.asList(args).subList(params.length, args.length))
-        : new ArrayList<>();
-    frame.set("varargs", varargs);
+    frame.set("varargs", new PyTuple(args.length > params.length
+        ? Arrays.copyOfRange(args, params.length, args.length)
+        : new Object[0]));
     frame.set("kwargs", extra);
     return body.render(frame);
   }

@@ -85,8 +85,6 @@ final class PyJson {
       }
       newline(sb, level);
       sb.append('}');
-    } else if (value instanceof Undefined u) {
-      throw u.fail();
     } else {
       throw EvalError.typeError("Object of type " + Py.typeName(value) + " is not JSON serializable");
     }
