@@ -29,9 +29,9 @@ class IncrementalDetokenizerQwen3PropertyTest {
             int[] ids = new int[1 + random.nextInt(48)];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = switch (random.nextInt(4)) {
-                    case 0 -> random.nextInt(Qwen3Fixture.VOCAB_END);
+                    case 0 -> random.nextInt(Qwen3Fixture.vocabEnd());
                     case 1 -> random.nextInt(512);
-                    case 2 -> Qwen3Fixture.ENDOFTEXT + random.nextInt(Qwen3Fixture.VOCAB_END - Qwen3Fixture.ENDOFTEXT);
+                    case 2 -> Qwen3Fixture.ENDOFTEXT + random.nextInt(Qwen3Fixture.vocabEnd() - Qwen3Fixture.ENDOFTEXT);
                     default -> multiBytePool[random.nextInt(multiBytePool.length)];
                 };
             }
