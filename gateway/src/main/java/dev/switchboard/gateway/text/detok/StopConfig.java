@@ -12,14 +12,14 @@ import java.util.Set;
  * @param noStopTrim        keep the matched stop string (or the stop token's text) in the output
  */
 public record StopConfig(List<String> stopStrings, Set<Integer> stopTokenIds, boolean skipSpecialTokens,
-                         boolean noStopTrim) {
+             boolean noStopTrim) {
 
-    public StopConfig {
-        stopStrings = stopStrings.stream().filter(s -> !s.isEmpty()).distinct().toList();
-        stopTokenIds = Set.copyOf(stopTokenIds);
-    }
+  public StopConfig {
+    stopStrings = stopStrings.stream().filter(s -> !s.isEmpty()).distinct().toList();
+    stopTokenIds = Set.copyOf(stopTokenIds);
+  }
 
-    public static StopConfig none() {
-        return new StopConfig(List.of(), Set.of(), true, false);
-    }
+  public static StopConfig none() {
+    return new StopConfig(List.of(), Set.of(), true, false);
+  }
 }

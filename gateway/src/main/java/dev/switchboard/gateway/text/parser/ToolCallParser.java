@@ -8,16 +8,16 @@ package dev.switchboard.gateway.text.parser;
  */
 public sealed interface ToolCallParser permits JsonToolCallParser, PythonicToolParser, PassthroughToolParser {
 
-    ToolStreamUpdate push(String text);
+  ToolStreamUpdate push(String text);
 
-    /** Ends the stream: releases held text; a call cut off by the end of output keeps the arguments emitted so far. */
-    ToolStreamUpdate finish();
+  /** Ends the stream: releases held text; a call cut off by the end of output keeps the arguments emitted so far. */
+  ToolStreamUpdate finish();
 
-    /** One-shot parse of a whole output with this (fresh) parser. */
-    default ToolParseResult parse(String text) {
-        ToolCallAccumulator accumulator = new ToolCallAccumulator();
-        accumulator.add(push(text));
-        accumulator.add(finish());
-        return accumulator.result();
-    }
+  /** One-shot parse of a whole output with this (fresh) parser. */
+  default ToolParseResult parse(String text) {
+    ToolCallAccumulator accumulator = new ToolCallAccumulator();
+    accumulator.add(push(text));
+    accumulator.add(finish());
+    return accumulator.result();
+  }
 }
