@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.text.detok;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -17,6 +19,24 @@ public record StopConfig(List<String> stopStrings, Set<Integer> stopTokenIds, bo
   public StopConfig {
     stopStrings = stopStrings.stream().filter(s -> !s.isEmpty()).distinct().toList();
     stopTokenIds = Set.copyOf(stopTokenIds);
+  }
+
+  /**
+   * The stop settings of a request: the model's EOS ids (e.g. {@code TokenizerConfig.eosTokenIds()}) join the
+   * request's stop_token_ids unless ignore_eos is set.
+   */
+  public static StopConfig forRequest(
+      List<String> stop,
+      Collection<Integer> stopTokenIds,
+      Collection<Integer> eosTokenIds,
+      boolean ignoreEos,
+      boolean skipSpecialTokens,
+      boolean noStopTrim) {
+    Set<Integer> ids = new HashSet<>(stopTokenIds);
+    if (!ignoreEos) {
+      ids.addAll(eosTokenIds);
+    }
+    return new StopConfig(stop, ids, skipSpecialTokens, noStopTrim);
   }
 
   public static StopConfig none() {

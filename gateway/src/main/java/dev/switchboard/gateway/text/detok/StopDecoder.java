@@ -72,7 +72,12 @@ public final class StopDecoder {
     return matched != null;
   }
 
-  /** The stop that ended the sequence, if any (then finish_reason is "stop"). */
+  /** "stop" once a stop string or stop token ended the sequence; otherwise the engine's reason applies. */
+  public Optional<String> finishReason() {
+    return matched == null ? Optional.empty() : Optional.of("stop");
+  }
+
+  /** The stop that ended the sequence, if any: OpenAI/SGLang {@code matched_stop}. */
   public Optional<StopMatch> matchedStop() {
     return Optional.ofNullable(matched);
   }

@@ -26,6 +26,30 @@ class StopDecoderTest {
   }
 
   @Test
+  void eosIdsStopUnlessIgnoreEos() {
+    StopConfig withEos = StopConfig.forRequest(List.of(), Set.of(4), List.of(3), false, true, false);
+    StopConfig ignoringEos = StopConfig.forRequest(List.of(), Set.of(4), List.of(3), true, true, false);
+
+    StopDecoder stopsOnEos = new StopDecoder(DECODER, withEos);
+    assertThat(stopsOnEos.push(new int[] {0, 3, 1})).isEqualTo("Hello");
+    assertThat(stopsOnEos.finishReason()).contains("stop");
+    assertThat(stopsOnEos.matchedStop()).contains(new StopMatch.Token(3));
+
+    StopDecoder runsPastEos = new StopDecoder(DECODER, ignoringEos);
+    assertThat(runsPastEos.push(new int[] {0, 3, 1, 2, 4, 0})).isEqualTo("Hello world");
+    assertThat(runsPastEos.matchedStop()).contains(new StopMatch.Token(4));
+  }
+
+  @Test
+  void noFinishReasonWithoutAStop() {
+    StopDecoder decoder = new StopDecoder(DECODER, StopConfig.none());
+
+    assertThat(decoder.push(new int[] {0, 1, 2}) + decoder.finish()).isEqualTo("Hello world");
+    assertThat(decoder.finishReason()).isEmpty();
+    assertThat(decoder.matchedStop()).isEmpty();
+  }
+
+  @Test
   void noStopTrimAppendsTheStopTokenText() {
     StopDecoder decoder = new StopDecoder(DECODER, new StopConfig(List.of(), Set.of(3), false, true));
 
