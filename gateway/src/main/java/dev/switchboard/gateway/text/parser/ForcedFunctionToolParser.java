@@ -7,7 +7,8 @@ import java.util.function.Supplier;
  * For {@code tool_choice} naming one function: the model is constrained to emit only the arguments JSON, and the
  * call is synthesized with the forced name. The call is announced at the first non-whitespace character; the
  * arguments are streamed in compact form (see {@link JsonValueCopier}); text after the JSON value is content
- * (whitespace there is dropped). Output that is empty or whitespace yields no call. O(1) per character.
+ * (whitespace there is dropped). Output that does not start with a JSON object (after whitespace) yields no call
+ * and is all content. O(1) per character.
  */
 public final class ForcedFunctionToolParser implements ToolCallParser {
   private final String name;
@@ -15,6 +16,7 @@ public final class ForcedFunctionToolParser implements ToolCallParser {
   private final TextOutsideCalls content;
   private final JsonValueCopier copier = new JsonValueCopier();
   private final StringBuilder arguments = new StringBuilder();
+  private final StringBuilder leadingWhitespace = new StringBuilder();
   private int callIndex = -1;
   private boolean valueDone;
 
@@ -31,9 +33,17 @@ public final class ForcedFunctionToolParser implements ToolCallParser {
       char c = text.charAt(i);
       if (callIndex < 0) {
         if (Markers.isWhitespace(c)) {
+          leadingWhitespace.append(c);
           i++;
           continue;
         }
+        if (c != '{') {
+          valueDone = true;
+          content.emit(leadingWhitespace, false);
+          leadingWhitespace.setLength(0);
+          break;
+        }
+        leadingWhitespace.setLength(0);
         callIndex = out.begin(name);
       }
       JsonValueCopier.Status status = copier.accept(c, arguments);
@@ -54,6 +64,10 @@ public final class ForcedFunctionToolParser implements ToolCallParser {
 
   @Override
   public ToolStreamUpdate finish() {
+    if (callIndex < 0) {
+      content.emit(leadingWhitespace, false);
+      leadingWhitespace.setLength(0);
+    }
     content.finish();
     return out.drain();
   }

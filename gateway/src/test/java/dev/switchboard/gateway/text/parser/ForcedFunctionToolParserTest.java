@@ -32,7 +32,12 @@ class ForcedFunctionToolParserTest {
 
   @Test
   void emptyOutputHasNoCall() {
-    assertThat(parser().parse("  \n")).isEqualTo(new ToolParseResult("", List.of()));
+    assertThat(parser().parse("  \n")).isEqualTo(new ToolParseResult("  \n", List.of()));
+  }
+
+  @Test
+  void outputThatIsNotAnObjectIsContent() {
+    assertThat(parser().parse(" Sorry, no.")).isEqualTo(new ToolParseResult(" Sorry, no.", List.of()));
   }
 
   @Test
@@ -43,7 +48,7 @@ class ForcedFunctionToolParserTest {
 
   @Test
   void streamingEqualsOneShotAtEverySplitPoint() {
-    for (String output : List.of(" {\"q\": \"a \\\"}\\\" b\", \"n\": [1, {\"x\": null}]} tail", "{}", "{\"a\": 1}  ")) {
+    for (String output : List.of(" {\"q\": \"a \\\"}\\\" b\", \"n\": [1, {\"x\": null}]} tail", "{}", "{\"a\": 1}  ", " no")) {
       ToolParseResult expected = parser().parse(output);
       SplitPoints.forEachSplit(output, parts -> {
         ToolCallParser parser = parser();
