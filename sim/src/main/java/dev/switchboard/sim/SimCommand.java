@@ -65,6 +65,12 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", description = "gRPC only: tokenizer.json whose ordinary-word ids the output uses.")
     String tokenizer;
 
+    @Option(names = "--eos-ids", split = ",", description = "gRPC only: EOS token ids reported and emitted at the end (default: 2).")
+    java.util.List<Integer> eosIds;
+
+    @Option(names = "--context-length", defaultValue = "32768", description = "Reported max context length (default: ${DEFAULT-VALUE}).")
+    int contextLength;
+
     @Override
     public Integer call() throws InterruptedException {
         SimConfig config = toConfig();
@@ -105,7 +111,9 @@ public final class SimCommand implements Callable<Integer> {
                 .withPrefillTimePerToken(micros(prefillMicros))
                 .withMaxConcurrent(maxConcurrent).withBatchLimit(batchLimit).withDefaultMaxTokens(maxTokens)
                 .withCacheCapacityTokens(cacheTokens).withApiKey(apiKey).withOpenAiOnly(openAiOnly)
-                .withBootstrapPort(bootstrapPort).withTokenizerPath(tokenizer);
+                .withBootstrapPort(bootstrapPort).withTokenizerPath(tokenizer)
+                .withMaxContextLength(contextLength)
+                .withEosTokenIds(eosIds == null || eosIds.isEmpty() ? SimConfig.defaults().eosTokenIds() : eosIds);
     }
 
     private static String bootstrapNote(AutoCloseable worker) {

@@ -7,7 +7,7 @@ public final class Generation {
 
     final GenerationSpec spec;
     final GenerationListener listener;
-    final int[] output;
+    int[] output;
     int produced;
     boolean admitted;
     boolean prefillPending;
@@ -19,7 +19,14 @@ public final class Generation {
     Generation(GenerationSpec spec, GenerationListener listener) {
         this.spec = spec;
         this.listener = listener;
-        this.output = new int[Math.max(0, spec.maxTokens())];
+        this.output = new int[Math.min(Math.max(0, spec.maxTokens()), 64)];
+    }
+
+    void append(int tokenId) {
+        if (produced == output.length) {
+            output = java.util.Arrays.copyOf(output, Math.max(8, produced * 2));
+        }
+        output[produced++] = tokenId;
     }
 
     int[] sequence() {

@@ -195,8 +195,7 @@ public final class SimEngine {
         }
         int index = generation.produced;
         int tokenId = generation.spec.outputToken().applyAsInt(index);
-        generation.output[index] = tokenId;
-        generation.produced++;
+        generation.append(tokenId);
         generatedTokens.incrementAndGet();
         boolean more = generation.listener.onToken(index, tokenId);
         if (generation.done) {
@@ -219,6 +218,8 @@ public final class SimEngine {
         if (generation.admitted) {
             running.remove(generation);
             runningCount = running.size();
+        } else if (waiting.remove(generation)) {
+            waitingCount = waiting.size();
         }
         if (generation.lease != null) {
             if (reason != FinishReason.ABORT) {

@@ -19,6 +19,9 @@ public final class GrpcVocabulary {
     /** First id of the fixed vocabulary used without a tokenizer. */
     public static final int FIXED_BASE_ID = 1000;
 
+    private static final java.util.concurrent.ConcurrentHashMap<String, GrpcVocabulary> LOADED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final int[] ids;
     private final boolean fromTokenizer;
 
@@ -61,8 +64,17 @@ public final class GrpcVocabulary {
         }
     }
 
+    /** The vocabulary for a configured tokenizer path (null or blank: fixed ids); loaded once per path. */
     public static GrpcVocabulary forPath(String tokenizerPath) {
-        return tokenizerPath == null || tokenizerPath.isBlank() ? fixed() : fromTokenizer(tokenizerPath);
+        if (tokenizerPath == null || tokenizerPath.isBlank()) {
+            return fixed();
+        }
+        GrpcVocabulary cached = LOADED.get(tokenizerPath);
+        if (cached == null) {
+            cached = fromTokenizer(tokenizerPath);
+            LOADED.putIfAbsent(tokenizerPath, cached);
+        }
+        return cached;
     }
 
     /** The id for a vocabulary word index (as chosen by {@link SimOutput#wordIndex}). */
