@@ -25,6 +25,8 @@ public final class SimRuntime {
     private final SimStats stats;
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private final AtomicLong ids = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, Runnable> abortable =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private volatile String workerId;
@@ -78,6 +80,36 @@ public final class SimRuntime {
         long hi = dev.switchboard.sim.cache.SimTokens.mix(config.seed() + n);
         long lo = dev.switchboard.sim.cache.SimTokens.mix(hi ^ n);
         return String.format("%016x%016x", hi, lo);
+    }
+
+    /** Makes a request abortable by id (HTTP /abort_request, gRPC Abort). */
+    public void registerAbortable(String id, Runnable abort) {
+        abortable.put(id, abort);
+    }
+
+    public void unregisterAbortable(String id) {
+        abortable.remove(id);
+    }
+
+    /** Aborts the request with this id; false when there is none in progress. */
+    public boolean abort(String id) {
+        Runnable abort = abortable.remove(id);
+        if (abort == null) {
+            return false;
+        }
+        abort.run();
+        return true;
+    }
+
+    /** Aborts every request in progress; returns how many. */
+    public int abortAll() {
+        int count = 0;
+        for (String id : List.copyOf(abortable.keySet())) {
+            if (abort(id)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     public void record(RecordedRequest request) {

@@ -36,6 +36,7 @@ public final class SimWorker implements AutoCloseable {
 
     /** Starts a worker on its own single-event-loop Vert.x; blocks until it listens. */
     public static SimWorker start(SimConfig config) {
+        dev.switchboard.sim.http.Json.warmUp();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         try {
             return await(startAsync(config, vertx, true));
@@ -48,6 +49,7 @@ public final class SimWorker implements AutoCloseable {
     /** Starts a worker on an existing Vert.x (not closed by {@link #close()}); blocks until it listens. Do not call
      * from an event-loop thread: use {@link #startAsync(SimConfig, Vertx)} there. */
     public static SimWorker start(SimConfig config, Vertx vertx) {
+        dev.switchboard.sim.http.Json.warmUp();
         return await(startAsync(config, vertx, false));
     }
 

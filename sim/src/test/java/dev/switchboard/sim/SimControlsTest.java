@@ -129,4 +129,42 @@ class SimControlsTest {
         assertThat(get(worker.url() + "/v1/models").statusCode()).isEqualTo(200);
         assertThat(post(worker.url() + "/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void abortRequestStopsAStreamByRid() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().holdStreamsAfterFirstEvent(true);
+        try (TestHttp.RawStream stream = new TestHttp.RawStream(worker.port(), "/generate",
+                "{\"text\":\"abort me\",\"rid\":\"r-1\",\"stream\":true,\"sampling_params\":{\"max_new_tokens\":40}}")) {
+            assertThat(json(stream.nextEvent()).path("meta_info").path("id").asText()).isEqualTo("r-1");
+            HttpResponse<String> aborted = post(worker.url() + "/abort_request", "{\"rid\":\"r-1\"}");
+            assertThat(json(aborted).path("aborted").asInt()).isEqualTo(1);
+            List<String> rest = stream.rest();
+            assertThat(rest).last().isEqualTo("[DONE]");
+            assertThat(json(rest.get(rest.size() - 2)).path("meta_info").path("finish_reason").path("type").asText())
+                    .isEqualTo("abort");
+        }
+        assertThat(worker.stats().aborted()).isEqualTo(1);
+        assertThat(worker.stats().generatedTokens()).isEqualTo(1);
+        assertThat(json(post(worker.url() + "/abort_request", "{\"rid\":\"r-1\"}")).path("aborted").asInt()).isZero();
+    }
+
+    @Test
+    void abortAllStopsEveryRequest() {
+        SimWorker worker = start(SimConfig.of("m").withNoLatency());
+        worker.controls().holdStreamsAfterFirstEvent(true);
+        try (TestHttp.RawStream a = new TestHttp.RawStream(worker.port(), "/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"stream\":true,\"max_tokens\":40}");
+             TestHttp.RawStream b = new TestHttp.RawStream(worker.port(), "/v1/completions",
+                     "{\"prompt\":\"b\",\"stream\":true,\"max_tokens\":40}")) {
+            assertThat(a.nextEvent()).isNotNull();
+            assertThat(b.nextEvent()).isNotNull();
+            assertThat(json(post(worker.url() + "/abort_request", "{\"abort_all\":true}")).path("aborted").asInt())
+                    .isEqualTo(2);
+            assertThat(a.rest()).anyMatch(e -> e.contains("\"finish_reason\":\"abort\"")).last().isEqualTo("[DONE]");
+            assertThat(b.rest()).anyMatch(e -> e.contains("\"finish_reason\":\"abort\"")).last().isEqualTo("[DONE]");
+        }
+        assertThat(worker.stats().aborted()).isEqualTo(2);
+        assertThat(worker.stats().completed()).isZero();
+    }
 }

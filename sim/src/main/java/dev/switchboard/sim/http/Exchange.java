@@ -17,7 +17,9 @@ final class Exchange {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final List<Generation> generations = new ArrayList<>(1);
+    private final List<String> abortIds = new ArrayList<>(1);
     private boolean ended;
+    private boolean aborted;
     private int events;
 
     Exchange(SimRuntime runtime, HttpServerRequest request) {
@@ -38,6 +40,24 @@ final class Exchange {
 
     void track(Generation generation) {
         generations.add(generation);
+    }
+
+    /** Lets /abort_request stop this request by {@code id}: its sequences finish with reason abort. */
+    void abortableAs(String id) {
+        if (id == null || id.isEmpty()) {
+            return;
+        }
+        abortIds.add(id);
+        runtime.registerAbortable(id, () -> runtime.context().runOnContext(v -> abort()));
+    }
+
+    private void abort() {
+        if (ended || aborted) {
+            return;
+        }
+        aborted = true;
+        runtime.stats().countAborted();
+        cancelGenerations();
     }
 
     void json(int status, String body) {
@@ -69,6 +89,7 @@ final class Exchange {
         response.write("data: " + payload + "\n\n");
         if (++events == 1 && runtime.controls().isDropMidStream()) {
             ended = true;
+            unregister();
             runtime.stats().countFault();
             runtime.stats().requestEnded();
             cancelGenerations();
@@ -97,8 +118,9 @@ final class Exchange {
     }
 
     private void finishedWith(int status) {
+        unregister();
         runtime.stats().requestEnded();
-        if (status < 300) {
+        if (status < 300 && !aborted) {
             runtime.stats().countCompleted();
         }
     }
@@ -108,9 +130,16 @@ final class Exchange {
             return;
         }
         ended = true;
+        unregister();
         runtime.stats().countCancelled();
         runtime.stats().requestEnded();
         cancelGenerations();
+    }
+
+    private void unregister() {
+        for (String id : abortIds) {
+            runtime.unregisterAbortable(id);
+        }
     }
 
     private void cancelGenerations() {

@@ -18,6 +18,11 @@ public final class Json {
     private Json() {
     }
 
+    /** Loads and exercises Jackson off the event loop, so the first request does not pay for class loading. */
+    public static void warmUp() {
+        write(parseOrNull("{\"warm\":[1,\"up\",true,null]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** Parses a body; {@code null} when it is not valid JSON. */
     public static JsonNode parseOrNull(byte[] body) {
         if (body.length == 0) {

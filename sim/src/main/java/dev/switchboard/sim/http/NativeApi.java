@@ -29,6 +29,7 @@ final class NativeApi {
         boolean logprobs = Requests.flag(body, "return_logprob");
         boolean list = prompts.batch() || n > 1;
         List<String> ids = requestIds(body.get("rid"), prompts.prompts().size() * n, exchange);
+        ids.forEach(exchange::abortableAs);
         if (stream) {
             exchange.startStream();
         }

@@ -111,6 +111,11 @@ final class OpenAiApi {
         String object = chat ? (stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
         String model = modelOf(body);
         long created = System.currentTimeMillis() / 1000;
+        exchange.abortableAs(id);
+        JsonNode rid = body.get("rid");
+        if (rid != null && rid.isTextual()) {
+            exchange.abortableAs(rid.asText());
+        }
         if (stream) {
             exchange.startStream();
         }

@@ -15,6 +15,7 @@ enum Route {
     LOAD("/get_load", Access.PUBLIC, true, HttpMethod.GET),
     METRICS("/metrics", Access.PUBLIC, false, HttpMethod.GET),
     FLUSH_CACHE("/flush_cache", Access.ADMIN, true, HttpMethod.POST, HttpMethod.GET),
+    ABORT("/abort_request", Access.ADMIN, true, HttpMethod.POST),
     GENERATE("/generate", Access.INFERENCE, true, HttpMethod.POST),
     CHAT("/v1/chat/completions", Access.INFERENCE, false, HttpMethod.POST),
     COMPLETIONS("/v1/completions", Access.INFERENCE, false, HttpMethod.POST),

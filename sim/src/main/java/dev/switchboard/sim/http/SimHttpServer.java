@@ -91,8 +91,22 @@ public final class SimHttpServer implements Handler<HttpServerRequest> {
             case LOAD -> info.load(response);
             case METRICS -> info.metrics(response);
             case FLUSH_CACHE -> info.flushCache(response);
+            case ABORT -> abort(response, body);
             default -> inference(route, request, body);
         }
+    }
+
+    /** SGLang's {@code /abort_request}: {@code {"rid": "..."}} or {@code {"abort_all": true}}. */
+    private void abort(HttpServerResponse response, Buffer body) {
+        JsonNode json = Json.parseOrNull(body.getBytes());
+        if (json == null || !json.isObject()) {
+            plainError(response, 400, "Request body must be a JSON object");
+            return;
+        }
+        int aborted = json.path("abort_all").asBoolean(false)
+                ? runtime.abortAll()
+                : runtime.abort(json.path("rid").asText("")) ? 1 : 0;
+        response.putHeader("content-type", "application/json").end("{\"aborted\":" + aborted + "}");
     }
 
     private void inference(Route route, HttpServerRequest request, Buffer body) {
