@@ -4,6 +4,7 @@ import static dev.switchboard.sim.TestHttp.get;
 import static dev.switchboard.sim.TestHttp.json;
 import static dev.switchboard.sim.TestHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -100,5 +101,30 @@ class SimKvCacheHttpTest {
       // lower bound only: 1000 uncached tokens x 100 µs
       assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(100);
     }
+  }
+
+  @Test
+  void requestsWaitWhileRunningRequestsHoldTheKvMemory() {
+    try (SimWorker small = SimWorker.start(SimConfig.of("m").withNoLatency().withCacheCapacityTokens(64))) {
+      small.controls().holdStreamsAfterFirstEvent(true);
+      String first = SimTokens.words(6, 48);
+      try (TestHttp.RawStream holder = new TestHttp.RawStream(small.port(), "/generate", stream(first));
+           TestHttp.RawStream sharing = new TestHttp.RawStream(small.port(), "/generate", stream(first + " more"));
+           TestHttp.RawStream blocked = new TestHttp.RawStream(small.port(), "/generate",
+               stream(SimTokens.words(7, 48)))) {
+        assertThat(holder.nextEvent()).isNotNull();
+        assertThat(sharing.nextEvent()).isNotNull();
+        await().untilAsserted(() -> assertThat(small.stats().waiting()).isEqualTo(1));
+        assertThat(small.stats().running()).isEqualTo(2);
+        small.controls().holdStreamsAfterFirstEvent(false).releaseStreams();
+        assertThat(holder.rest()).last().isEqualTo("[DONE]");
+        assertThat(sharing.rest()).last().isEqualTo("[DONE]");
+        assertThat(blocked.rest()).last().isEqualTo("[DONE]");
+      }
+    }
+  }
+
+  private static String stream(String text) {
+    return "{\"text\":\"" + text + "\",\"stream\":true,\"sampling_params\":{\"max_new_tokens\":3}}";
   }
 }

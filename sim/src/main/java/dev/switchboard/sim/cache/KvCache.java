@@ -24,6 +24,7 @@ public final class KvCache {
   private final Map<Long, Block> blocks = new HashMap<>();
   private final TreeSet<Block> evictable = new TreeSet<>((a, b) -> a.lastUse != b.lastUse
       ? Long.compare(a.lastUse, b.lastUse) : Long.compare(a.serial, b.serial));
+  private int pinnedBlocks;
   private long tick;
   private long serials;
 
@@ -98,6 +99,9 @@ public final class KvCache {
       Block block = lease.blocks.get(i);
       block.lastUse = now;
       block.refCount--;
+      if (block.refCount == 0) {
+        pinnedBlocks--;
+      }
       if (block.isEvictable()) {
         evictable.add(block);
       }
@@ -125,13 +129,31 @@ public final class KvCache {
 
   /** Tokens in blocks currently pinned by at least one lease. */
   public int pinnedTokens() {
-    int pinned = 0;
-    for (Block block : blocks.values()) {
-      if (block.refCount > 0) {
-        pinned++;
+    return pinnedBlocks * blockSize;
+  }
+
+  /**
+   * Whether {@link #acquire} could hold all full blocks of {@code tokens} right now: the blocks it would add fit
+   * in the capacity not pinned by running requests (every unpinned block can be evicted, leaves first).
+   */
+  public boolean fits(int[] tokens) {
+    int full = tokens.length / blockSize;
+    int present = 0;
+    Block parent = null;
+    long key = ROOT_KEY;
+    for (int b = 0; b < full; b++) {
+      key = chain(key, tokens, b * blockSize);
+      Block block = blocks.get(key);
+      if (block == null || block.parent != parent || !block.matches(tokens, b * blockSize)) {
+        break;
       }
+      if (block.refCount == 0) {
+        break; // unpinned: counted as reclaimable below, so it must be counted as needed too
+      }
+      present++;
+      parent = block;
     }
-    return pinned * blockSize;
+    return full - present <= capacityBlocks - pinnedBlocks;
   }
 
   private void extendInto(Lease lease, int[] tokens, int fromBlock, int toBlock) {
@@ -161,7 +183,9 @@ public final class KvCache {
         found[b] = true;
         evictable.remove(block);
       }
-      block.refCount++;
+      if (block.refCount++ == 0) {
+        pinnedBlocks++;
+      }
       block.lastUse = now;
       lease.blocks.add(block);
       parent = block;

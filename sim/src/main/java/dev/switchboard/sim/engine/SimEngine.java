@@ -120,6 +120,10 @@ public final class SimEngine {
     List<Generation> members = new ArrayList<>(Math.min(running.size() + waiting.size(), 64));
     long prefillTokens = 0;
     while (running.size() < timing.maxRunning() && !waiting.isEmpty()) {
+      Generation head = waiting.peek();
+      if (!head.done && head.spec.usesCache() && !running.isEmpty() && !cache.fits(head.spec.prompt())) {
+        break; // KV memory is held by running requests: the queue waits, first come first served
+      }
       Generation generation = waiting.poll();
       if (generation.done) {
         continue;

@@ -130,4 +130,16 @@ class KvCacheTest {
     cache.release(lease);
     assertThat(cache.acquire(tokens(0, 100)).cachedTokens()).isZero();
   }
+
+  @Test
+  void fitsCountsOnlyCapacityNotPinnedByRunningRequests() {
+    KvCache cache = new KvCache(64, 16);
+    KvCache.Lease running = cache.acquire(tokens(0, 33));
+    assertThat(cache.fits(tokens(500, 48))).isFalse();
+    assertThat(cache.fits(tokens(500, 32))).isTrue();
+    assertThat(cache.fits(concat(tokens(0, 32), tokens(700, 32)))).isTrue();
+    cache.release(running);
+    assertThat(cache.fits(tokens(500, 64))).isTrue();
+    assertThat(cache.fits(tokens(500, 80))).isFalse();
+  }
 }
