@@ -19,6 +19,7 @@ public final class SimControls {
   private volatile boolean dropMidStream;
   private volatile Duration slowStart = Duration.ZERO;
   private volatile boolean holdStreams;
+  private volatile dev.switchboard.sim.engine.SimScript script;
   private final SplittableRandom errorDraws;
   private final Runnable releaser;
 
@@ -68,6 +69,32 @@ public final class SimControls {
     return this;
   }
 
+  /**
+   * Requests that start afterwards answer exactly this text (each whitespace-led word one token) and then stop,
+   * instead of generated words. On a gRPC worker the text is encoded with its tokenizer (one is required).
+   */
+  public SimControls scriptOutput(String text) {
+    script = dev.switchboard.sim.engine.SimScript.ofText(text);
+    return this;
+  }
+
+  /** gRPC workers: requests that start afterwards answer exactly these token ids and then the EOS id. */
+  public SimControls scriptTokens(int... tokenIds) {
+    script = dev.switchboard.sim.engine.SimScript.ofTokens(tokenIds);
+    return this;
+  }
+
+  /** Back to generated output. */
+  public SimControls clearScript() {
+    script = null;
+    return this;
+  }
+
+  /** The current script, or null. */
+  public dev.switchboard.sim.engine.SimScript script() {
+    return script;
+  }
+
   /** Back to a healthy worker without faults. */
   public SimControls reset() {
     healthy = true;
@@ -76,6 +103,7 @@ public final class SimControls {
     hang = false;
     dropMidStream = false;
     slowStart = Duration.ZERO;
+    script = null;
     if (holdStreams) {
       holdStreams = false;
       releaser.run();

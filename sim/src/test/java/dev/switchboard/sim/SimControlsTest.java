@@ -6,6 +6,7 @@ import static dev.switchboard.sim.TestHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -166,5 +167,33 @@ class SimControlsTest {
     }
     assertThat(worker.stats().aborted()).isEqualTo(2);
     assertThat(worker.stats().completed()).isZero();
+  }
+
+  @Test
+  void aScriptedAnswerIsReturnedVerbatimThenStops() {
+    SimWorker worker = start(SimConfig.of("m").withNoLatency());
+    String script = "<think>\nshort thought\n</think>\n\n<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>";
+    worker.controls().scriptOutput(script);
+    JsonNode chat = json(post(worker.url() + "/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100}"));
+    assertThat(chat.path("choices").get(0).path("message").path("content").asText()).isEqualTo(script);
+    assertThat(chat.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+    assertThat(chat.path("usage").path("completion_tokens").asInt()).isEqualTo(10);
+
+    StringBuilder streamed = new StringBuilder();
+    for (String event : TestHttp.events(post(worker.url() + "/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}").body())) {
+      if (!event.equals("[DONE]")) {
+        streamed.append(json(event).path("choices").get(0).path("delta").path("content").asText(""));
+      }
+    }
+    assertThat(streamed.toString()).isEqualTo(script);
+
+    JsonNode cut = json(post(worker.url() + "/generate", "{\"text\":\"x\",\"sampling_params\":{\"max_new_tokens\":2}}"));
+    assertThat(cut.path("text").asText()).isEqualTo("<think>\nshort");
+    assertThat(cut.path("meta_info").path("finish_reason").path("type").asText()).isEqualTo("length");
+
+    worker.controls().clearScript();
+    assertThat(json(post(worker.url() + "/generate", "{\"text\":\"x\"}")).path("text").asText()).doesNotContain("think");
   }
 }

@@ -24,14 +24,20 @@ final class GrpcChoice implements GenerationListener {
   private final SimOutput output;
   private final GrpcVocabulary vocabulary;
   private final GenerateCall call;
+  private final int[] script;
   private int[] ids = new int[8];
   private int produced;
   private int cachedTokens;
   private String finishReason;
   private Integer matchedTokenId;
 
+  /** @param script token ids answered instead of generated words (then EOS), or null */
   GrpcChoice(int index, int[] prompt, Integer maxNewTokens, int contentTokens, boolean ignoreEos, int eosId,
-      Set<Integer> stopTokenIds, SimOutput output, GrpcVocabulary vocabulary, GenerateCall call) {
+      Set<Integer> stopTokenIds, SimOutput output, GrpcVocabulary vocabulary, int[] script, GenerateCall call) {
+    if (script != null) {
+      contentTokens = script.length;
+    }
+    this.script = script;
     this.index = index;
     this.prompt = prompt;
     this.promptHash = SimTokens.hash(prompt);
@@ -50,7 +56,13 @@ final class GrpcChoice implements GenerationListener {
   }
 
   private int tokenAt(int position) {
-    return position == eosPosition ? eosId : vocabulary.id(output.wordIndex(promptHash, index, position));
+    if (position == eosPosition) {
+      return eosId;
+    }
+    if (script != null && position < script.length) {
+      return script[position];
+    }
+    return vocabulary.id(output.wordIndex(promptHash, index, position));
   }
 
   @Override

@@ -23,11 +23,11 @@ public final class GrpcVocabulary {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final int[] ids;
-  private final boolean fromTokenizer;
+  private final HuggingFaceTokenizer tokenizer;
 
-  private GrpcVocabulary(int[] ids, boolean fromTokenizer) {
+  private GrpcVocabulary(int[] ids, HuggingFaceTokenizer tokenizer) {
     this.ids = ids;
-    this.fromTokenizer = fromTokenizer;
+    this.tokenizer = tokenizer;
   }
 
   /** Fixed ids {@code 1000 + i}, one per word of {@link SimOutput#vocabulary()}. */
@@ -36,7 +36,7 @@ public final class GrpcVocabulary {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = FIXED_BASE_ID + i;
     }
-    return new GrpcVocabulary(ids, false);
+    return new GrpcVocabulary(ids, null);
   }
 
   /** Ordinary-word ids of a HuggingFace tokenizer.json (or a directory holding one). */
@@ -47,21 +47,25 @@ public final class GrpcVocabulary {
     }
     Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false",
         "modelMaxLength", "10000000");
-    try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(path, options)) {
-      List<Integer> ids = new ArrayList<>();
-      for (String word : SimOutput.vocabulary()) {
-        long[] encoded = tokenizer.encode(" " + word, false, false).getIds();
-        if (encoded.length == 1) {
-          ids.add((int) encoded[0]);
-        }
-      }
-      if (ids.isEmpty()) {
-        throw new IllegalArgumentException("no single-token words in tokenizer " + path);
-      }
-      return new GrpcVocabulary(ids.stream().mapToInt(Integer::intValue).toArray(), true);
+    HuggingFaceTokenizer tokenizer;
+    try {
+      tokenizer = HuggingFaceTokenizer.newInstance(path, options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer " + path, e);
     }
+    List<Integer> ids = new ArrayList<>();
+    for (String word : SimOutput.vocabulary()) {
+      long[] encoded = tokenizer.encode(" " + word, false, false).getIds();
+      if (encoded.length == 1) {
+        ids.add((int) encoded[0]);
+      }
+    }
+    if (ids.isEmpty()) {
+      tokenizer.close();
+      throw new IllegalArgumentException("no single-token words in tokenizer " + path);
+    }
+    // kept open for scripted answers; one per tokenizer path for the life of the process
+    return new GrpcVocabulary(ids.stream().mapToInt(Integer::intValue).toArray(), tokenizer);
   }
 
   /** The vocabulary for a configured tokenizer path (null or blank: fixed ids); loaded once per path. */
@@ -87,6 +91,22 @@ public final class GrpcVocabulary {
   }
 
   public boolean fromTokenizer() {
-    return fromTokenizer;
+    return tokenizer != null;
+  }
+
+  /** Token ids of a text (no special tokens added); needs a tokenizer. */
+  public int[] encode(String text) {
+    if (tokenizer == null) {
+      throw new IllegalStateException("a scripted text answer needs a tokenizer (SimConfig.tokenizerPath)");
+    }
+    long[] encoded;
+    synchronized (tokenizer) {
+      encoded = tokenizer.encode(text, false, false).getIds();
+    }
+    int[] ids = new int[encoded.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = (int) encoded[i];
+    }
+    return ids;
   }
 }

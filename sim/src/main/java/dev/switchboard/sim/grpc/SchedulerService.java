@@ -25,6 +25,7 @@ import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.SimRole;
 import dev.switchboard.sim.SimRuntime;
 import dev.switchboard.sim.cache.SimTokens;
+import dev.switchboard.sim.engine.SimScript;
 import dev.switchboard.sim.engine.SimVectors;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -113,10 +114,17 @@ final class SchedulerService extends SglangSchedulerGrpc.SglangSchedulerImplBase
     }
     Set<Integer> stopIds = new HashSet<>(params.getStopTokenIdsList());
     int eos = config.eosTokenIds().isEmpty() ? -1 : config.eosTokenIds().get(0);
+    int[] script;
+    try {
+      script = scriptIds();
+    } catch (IllegalStateException e) {
+      call.fail(500, e.getMessage());
+      return;
+    }
     int n = Math.max(1, params.getN());
     for (int i = 0; i < n; i++) {
       call.add(new GrpcChoice(i, prompt, maxNewTokens, config.defaultMaxTokens(),
-          params.getIgnoreEos() || eos < 0, eos, stopIds, runtime.output(), vocabulary, call));
+          params.getIgnoreEos() || eos < 0, eos, stopIds, runtime.output(), vocabulary, script, call));
     }
     Future<Void> paired = pairing.admit(request);
     paired.onComplete(result -> {
@@ -128,6 +136,14 @@ final class SchedulerService extends SglangSchedulerGrpc.SglangSchedulerImplBase
         call.fail(500, result.cause().getMessage());
       }
     });
+  }
+
+  private int[] scriptIds() {
+    SimScript script = runtime.controls().script();
+    if (script == null) {
+      return null;
+    }
+    return script.tokenIds() != null ? script.tokenIds() : vocabulary.encode(script.text());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.switchboard.sim.http;
 
 import dev.switchboard.sim.SimRuntime;
 import dev.switchboard.sim.engine.Generation;
+import dev.switchboard.sim.engine.SimScript;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,9 +39,11 @@ final class SequenceBatch implements TextSequence.Sink {
       boolean stream, boolean usesCache, Output output) {
     SequenceBatch batch = new SequenceBatch(exchange, output);
     SimRuntime runtime = exchange.runtime();
+    SimScript script = runtime.controls().script();
+    List<String> pieces = script == null || script.text() == null ? null : script.pieces();
     for (int p = 0; p < prompts.size(); p++) {
       for (int c = 0; c < n; c++) {
-        batch.sequences.add(new TextSequence(p * n + c, prompts.get(p), c, options, runtime.output(), batch));
+        batch.sequences.add(new TextSequence(p * n + c, prompts.get(p), c, options, runtime.output(), pieces, batch));
       }
     }
     batch.remaining = batch.sequences.size();

@@ -5,6 +5,7 @@ import dev.switchboard.sim.engine.FinishReason;
 import dev.switchboard.sim.engine.GenerationListener;
 import dev.switchboard.sim.engine.GenerationSpec;
 import dev.switchboard.sim.engine.SimOutput;
+import dev.switchboard.sim.engine.SimScript;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,12 +35,16 @@ final class TextSequence implements GenerationListener {
   private int cachedTokens;
   private FinishReason finish;
   private Object matchedStop;
+  private final List<String> script;
 
-  TextSequence(int index, int[] prompt, int choice, SamplingOptions options, SimOutput output, Sink sink) {
+  /** @param script fixed answer pieces replacing the generated words (see {@link SimScript}), or null */
+  TextSequence(int index, int[] prompt, int choice, SamplingOptions options, SimOutput output, List<String> script,
+      Sink sink) {
     this.index = index;
     this.prompt = prompt;
     this.choice = choice;
-    this.maxTokens = options.maxTokens();
+    this.script = script;
+    this.maxTokens = script == null ? options.maxTokens() : Math.min(options.maxTokens(), script.size());
     this.options = options;
     this.output = output;
     this.sink = sink;
@@ -47,7 +52,9 @@ final class TextSequence implements GenerationListener {
   }
 
   GenerationSpec spec(boolean usesCache, boolean holdable) {
-    return new GenerationSpec(prompt, maxTokens, usesCache, holdable, i -> output.tokenId(promptHash, choice, i));
+    return new GenerationSpec(prompt, maxTokens, usesCache, holdable, script == null
+        ? i -> output.tokenId(promptHash, choice, i)
+        : i -> SimTokens.idOf(script.get(i).strip()));
   }
 
   @Override
@@ -68,10 +75,14 @@ final class TextSequence implements GenerationListener {
       sink.onDelta(this, "", true);
       return false;
     }
-    if (before > 0) {
-      text.append(' ');
+    if (script != null) {
+      text.append(script.get(position));
+    } else {
+      if (before > 0) {
+        text.append(' ');
+      }
+      text.append(output.word(promptHash, choice, position));
     }
-    text.append(output.word(promptHash, choice, position));
     for (String stop : options.stops()) {
       int at = stop.isEmpty() ? -1 : text.indexOf(stop, Math.max(0, before - stop.length() + 1));
       if (at >= 0) {
@@ -84,10 +95,10 @@ final class TextSequence implements GenerationListener {
     }
     boolean last = position + 1 >= maxTokens;
     if (last) {
-      finish = FinishReason.LENGTH;
+      finish = script != null && script.size() < options.maxTokens() ? FinishReason.STOP : FinishReason.LENGTH;
     }
     sink.onDelta(this, text.substring(before), last);
-    return true;
+    return finish != FinishReason.STOP;
   }
 
   @Override

@@ -334,4 +334,39 @@ class SimGrpcWorkerTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(SimConfig.of("g").withTokenizerPath("/no/such/tokenizer")))
         .hasMessageContaining("/no/such/tokenizer");
   }
+
+  @Test
+  void scriptedTokensAreAnsweredThenTheEos() {
+    SimGrpcWorker worker = start(SimConfig.of("g").withNoLatency().withEosTokenIds(List.of(99)));
+    worker.controls().scriptTokens(5, 6, 7);
+    GenerateComplete complete = complete(collect(blocking(worker).generate(request("s", SamplingParams.newBuilder(), 1).build())));
+    assertThat(complete.getOutputIdsList()).containsExactly(5, 6, 7, 99);
+    assertThat(complete.getFinishReason()).isEqualTo("stop");
+    assertThat(complete.getMatchedTokenId()).isEqualTo(99);
+  }
+
+  @Test
+  void aScriptedTextIsEncodedWithTheTokenizer() throws Exception {
+    SimGrpcWorker worker = start(SimConfig.of("qwen3").withNoLatency().withTokenizerPath(QWEN3.toString())
+        .withEosTokenIds(List.of(151645)));
+    String script = "<think>\nok\n</think>\n\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>";
+    worker.controls().scriptOutput(script);
+    GenerateComplete complete = complete(collect(blocking(worker).generate(
+        request("t", SamplingParams.newBuilder().setMaxNewTokens(200), 9707).build())));
+    List<Integer> ids = complete.getOutputIdsList();
+    assertThat(ids).last().isEqualTo(151645);
+    long[] text = ids.subList(0, ids.size() - 1).stream().mapToLong(Integer::longValue).toArray();
+    try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(QWEN3.resolve("tokenizer.json"),
+        Map.of("addSpecialTokens", "false", "truncation", "false", "modelMaxLength", "100000"))) {
+      assertThat(tokenizer.decode(text, false)).isEqualTo(script);
+    }
+  }
+
+  @Test
+  void aScriptedTextWithoutATokenizerIsAnError() {
+    SimGrpcWorker worker = start(SimConfig.of("g").withNoLatency());
+    worker.controls().scriptOutput("hello");
+    List<GenerateResponse> responses = collect(blocking(worker).generate(request("x", SamplingParams.newBuilder(), 1).build()));
+    assertThat(responses.get(0).getError().getMessage()).contains("tokenizer");
+  }
 }
