@@ -44,6 +44,7 @@ public final class Tokenizer implements AutoCloseable {
   private final String[] idToToken;
   private final boolean[] special;
   private final TokenizerConfig config;
+  private volatile boolean closed;
 
   private Tokenizer(
       HuggingFaceTokenizer nativeTokenizer,
@@ -92,6 +93,7 @@ public final class Tokenizer implements AutoCloseable {
 
   /** The exact ids of the reference tokenizer; no special tokens are added, nothing is truncated. */
   public int[] encode(String text) {
+    ensureOpen();
     if (text.isEmpty()) {
       return new int[0];
     }
@@ -110,6 +112,7 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Decodes ids to text; ids outside the vocabulary are ignored, as the reference does. */
   public String decode(int[] ids, boolean skipSpecialTokens) {
+    ensureOpen();
     long[] longIds = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       longIds[i] = ids[i];
@@ -143,9 +146,17 @@ public final class Tokenizer implements AutoCloseable {
     return config;
   }
 
+  /** Frees the native tokenizer; call only once no thread uses it any more. */
   @Override
   public void close() {
+    closed = true;
     native_.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("tokenizer is closed");
+    }
   }
 
   /** transformers' {@code clean_up_tokenization}: removes the space before punctuation and English contractions. */
