@@ -57,7 +57,7 @@ public final class RoutingBench {
     fleet.idleAndFlush();
     List<WorkerSpec> specs = fleet.urls().stream()
         .map(u -> WorkerSpec.of(u, MODEL, WorkerType.REGULAR, ConnectionMode.HTTP)).toList();
-    GatewaySettings settings = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0)
+    GatewaySettings settings = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(freePort())
         .withPolicy(PolicySpec.named(policy)).withMaxAttempts(1);
     try (Gateway gateway = Gateway.start(new DeploymentConfig(settings, Map.of(), specs))) {
       awaitHealthy(gateway);
@@ -68,6 +68,16 @@ public final class RoutingBench {
       }
       SimFleet.Counters d = fleet.counters().minus(before);
       return row(workload.name(), policy, run, d);
+    }
+  }
+
+  /**
+   * A port free right now. The gateway's own port-0 handling races between its verticle instances (the second may
+   * bind the first's port and fail), so the benchmark names a port.
+   */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 

@@ -40,7 +40,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   long seed;
   @Option(names = "--concurrency", defaultValue = "128", description = "requests in flight for shared-prefix and uniform (default ${DEFAULT-VALUE})")
   int concurrency;
-  @Option(names = "--conversations", defaultValue = "32", description = "conversations in progress for multi-turn (default ${DEFAULT-VALUE})")
+  @Option(names = "--conversations", defaultValue = "64", description = "conversations in progress for multi-turn (default ${DEFAULT-VALUE})")
   int conversations;
   @Option(names = "--rate", defaultValue = "inf", description = "requests (scripts) started per second, Poisson; inf = as fast as concurrency allows")
   String rate;
@@ -57,13 +57,15 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   int questionLen;
   @Option(names = "--output-len", defaultValue = "256", description = "shared-prefix and uniform: output tokens (default ${DEFAULT-VALUE})")
   int outputLen;
+  @Option(names = "--uniform-requests", defaultValue = "512", description = "uniform: requests, each system-len + question-len tokens (default ${DEFAULT-VALUE})")
+  int uniformRequests;
   @Option(names = "--clients", defaultValue = "128", description = "multi-turn: conversations (default ${DEFAULT-VALUE})")
   int clients;
   @Option(names = "--turns", defaultValue = "5", description = "multi-turn: mean turns per conversation (default ${DEFAULT-VALUE})")
   int turns;
   @Option(names = "--first-len", defaultValue = "1024", description = "multi-turn: first prompt tokens (default ${DEFAULT-VALUE})")
   int firstLen;
-  @Option(names = "--first-range-ratio", defaultValue = "1.0", description = "multi-turn: first prompts are uniform in [ratio * first-len, first-len] tokens (default ${DEFAULT-VALUE})")
+  @Option(names = "--first-range-ratio", defaultValue = "0.25", description = "multi-turn: first prompts are uniform in [ratio * first-len, first-len] tokens (default ${DEFAULT-VALUE})")
   double firstRangeRatio;
   @Option(names = "--turn-len", defaultValue = "128", description = "multi-turn: tokens added per later turn (default ${DEFAULT-VALUE})")
   int turnLen;
@@ -100,7 +102,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
       Workloads gen = new Workloads(seed);
       list.add(switch (name) {
         case "shared-prefix" -> gen.sharedPrefix(groups, promptsPerGroup, scaled(systemLen), scaled(questionLen), scaled(outputLen));
-        case "uniform" -> gen.uniform(groups * promptsPerGroup, scaled(systemLen) + scaled(questionLen), scaled(outputLen));
+        case "uniform" -> gen.uniform(uniformRequests, scaled(systemLen) + scaled(questionLen), scaled(outputLen));
         case "multi-turn" -> gen.multiTurn(clients, turns, scaled(firstLen), firstRangeRatio, scaled(turnLen), scaled(turnOutputLen));
         default -> throw new ParameterException(spec.commandLine(), "unknown workload '" + name + "' (shared-prefix, multi-turn, uniform)");
       });
