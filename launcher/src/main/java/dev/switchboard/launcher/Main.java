@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class,
         PlanCommand.class,
+        DemoCommand.class,
+        dev.switchboard.sim.SimCommand.class,
+        BenchGroup.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

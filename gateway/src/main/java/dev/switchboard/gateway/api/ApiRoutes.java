@@ -4,10 +4,12 @@ import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.upstream.HttpUpstream;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -33,16 +35,17 @@ public final class ApiRoutes {
 
   private ApiRoutes() {}
 
-  public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry, HttpUpstream upstream) {
+  public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
+      HttpUpstream upstream, GatewayMetrics metrics) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
 
     ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
-      var route = web.post(e.getKey());
-      if (keyCheck != null) route.handler(ctx -> requireKey(ctx, keyCheck));
-      route.handler(body).handler(new InferenceHandler(e.getValue(), routers));
+      // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
+      if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
     }
 
     StatusHandlers status = new StatusHandlers(routers, registry, upstream);
@@ -55,6 +58,9 @@ public final class ApiRoutes {
     web.get("/get_model_info").handler(status::modelInfo);
     web.get("/routers").handler(status::routers);
     web.get("/workers").handler(status::workers);
+    web.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
+        .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, metrics.contentType()).end(Buffer.buffer(text)))
+        .onFailure(ctx::fail));
 
     web.errorHandler(404, ctx -> sendError(ctx, OpenAiError.notFound("no route for " + ctx.request().method() + " " + ctx.request().path())));
     web.errorHandler(405, ctx -> sendError(ctx, new OpenAiError(405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "invalid_request_error", null, "method_not_allowed")));

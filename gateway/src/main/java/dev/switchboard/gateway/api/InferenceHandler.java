@@ -5,6 +5,7 @@ import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.WorkerConstraints;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.Selection;
@@ -22,17 +23,28 @@ final class InferenceHandler implements Handler<RoutingContext> {
   static final String CONNECTION_HEADER = "x-switchboard-connection";
   static final String PREFER_PD_HEADER = "x-prefer-pd";
 
-  private final Endpoint endpoint;
-  private final RouterManager routers;
+  /** nginx's "client closed request": the client left before the response was complete. */
+  private static final int CLIENT_CLOSED = 499;
 
-  InferenceHandler(Endpoint endpoint, RouterManager routers) {
+  private final Endpoint endpoint;
+  private final String endpointLabel;
+  private final RouterManager routers;
+  private final GatewayMetrics metrics;
+
+  InferenceHandler(Endpoint endpoint, RouterManager routers, GatewayMetrics metrics) {
     this.endpoint = endpoint;
+    this.endpointLabel = endpoint.path();
     this.routers = routers;
+    this.metrics = metrics;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    long start = System.nanoTime();
+    String[] router = {"none"};
+    ctx.addEndHandler(ended -> metrics.requestFinished(endpointLabel, router[0],
+        ended.succeeded() ? ctx.response().getStatusCode() : CLIENT_CLOSED, start));
     String requestId = ctx.get(ApiRoutes.REQUEST_ID_KEY);
     Buffer body = ctx.body().buffer();
     RequestFacts facts;
@@ -47,7 +59,10 @@ final class InferenceHandler implements Handler<RoutingContext> {
     }
     Selection selection = routers.select(facts.model(), connection, preferPd(req.getHeader(PREFER_PD_HEADER)));
     switch (selection) {
-      case Selection.Routed routed -> routed.router().route(new Exchange(req, facts, requestId), routed.model());
+      case Selection.Routed routed -> {
+        router[0] = routed.router().id().wireName();
+        routed.router().route(new Exchange(req, facts, requestId), routed.model());
+      }
       case Selection.Refused refused -> ApiRoutes.sendError(ctx, refused.error());
     }
   }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.router;
 
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.Candidates;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.upstream.HttpUpstream;
@@ -35,13 +36,16 @@ public final class HttpRegularRouter implements Router {
   private final PolicyRegistry policies;
   private final HttpUpstream upstream;
   private final RetryRule retry;
+  private final GatewayMetrics metrics;
 
-  public HttpRegularRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, HttpUpstream upstream, RetryRule retry) {
+  public HttpRegularRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, HttpUpstream upstream,
+      RetryRule retry, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;
     this.policies = policies;
     this.upstream = upstream;
     this.retry = retry;
+    this.metrics = metrics;
   }
 
   @Override
@@ -116,7 +120,7 @@ public final class HttpRegularRouter implements Router {
         log.debug("worker {} answered {} for {}; retrying elsewhere", worker.url(), response.statusCode(), exchange.requestId());
         response.resume(); // drain and drop; the connection returns to the pool
         lease.release();
-        vertx.setTimer(retry.backoffMillis(attempt), t -> next());
+        retryLater();
         return;
       }
       Relay.toClient(response, exchange).onComplete(done -> {
@@ -132,10 +136,15 @@ public final class HttpRegularRouter implements Router {
       if (exchange.finished()) return;
       if (attempt < retry.maxAttempts() && hasOtherCandidate()) {
         log.debug("attempt {} of {} on {} failed: {}", attempt, exchange.requestId(), worker.url(), error.message());
-        vertx.setTimer(retry.backoffMillis(attempt), t -> next());
+        retryLater();
       } else {
         exchange.fail(error);
       }
+    }
+
+    private void retryLater() {
+      metrics.retried(id().wireName());
+      vertx.setTimer(retry.backoffMillis(attempt), t -> next());
     }
 
     private boolean hasOtherCandidate() {

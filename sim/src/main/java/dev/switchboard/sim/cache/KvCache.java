@@ -17,6 +17,8 @@ import java.util.TreeSet;
  */
 public final class KvCache {
 
+    private static final long ROOT_KEY = 0x5bd1e995L;
+
     private final int blockSize;
     private final int capacityBlocks;
     private final Map<Long, Block> blocks = new HashMap<>();
@@ -53,6 +55,27 @@ public final class KvCache {
         lease.cachedTokens = matched * blockSize;
         lease.found = null;
         return lease;
+    }
+
+    /**
+     * How many leading tokens of {@code tokens} {@link #acquire} would find cached right now; changes nothing
+     * (neither recency nor contents).
+     */
+    public int peekCachedTokens(int[] tokens) {
+        int matchable = tokens.length == 0 ? 0 : (tokens.length - 1) / blockSize;
+        Block parent = null;
+        long key = ROOT_KEY;
+        int matched = 0;
+        for (int b = 0; b < matchable; b++) {
+            key = chain(key, tokens, b * blockSize);
+            Block block = blocks.get(key);
+            if (block == null || block.parent != parent || !block.matches(tokens, b * blockSize)) {
+                break;
+            }
+            matched++;
+            parent = block;
+        }
+        return matched * blockSize;
     }
 
     /** Inserts and pins the full blocks of {@code sequence} beyond those the lease already holds (e.g. output). */
@@ -113,7 +136,7 @@ public final class KvCache {
 
     private void extendInto(Lease lease, int[] tokens, int fromBlock, int toBlock) {
         Block parent = lease.blocks.isEmpty() ? null : lease.blocks.get(lease.blocks.size() - 1);
-        long key = parent == null ? 0x5bd1e995L : parent.key;
+        long key = parent == null ? ROOT_KEY : parent.key;
         boolean[] found = new boolean[Math.max(0, toBlock)];
         long now = ++tick;
         for (int b = fromBlock; b < toBlock; b++) {
