@@ -52,7 +52,6 @@ class PolicySelectionFromYamlTest {
     String yaml = """
         gateway:
           host: 127.0.0.1
-          port: 0
           policy: {name: cache_aware, cache_threshold: 0.5}
         models:
           chat:
@@ -66,7 +65,8 @@ class PolicySelectionFromYamlTest {
           - {url: "%s", model: split, type: prefill}
           - {url: "%s", model: split, type: decode}
         """.formatted(sim("base"), sim("chat"), sim("split"), sim("split"));
-    DeploymentConfig config = ConfigLoader.parse(yaml, "deploy.yaml");
+    DeploymentConfig parsed = ConfigLoader.parse(yaml, "deploy.yaml");
+    DeploymentConfig config = parsed.withGateway(parsed.gateway().withPort(0));
     gateway = Gateway.start(config);
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.registry().snapshot().all().stream().allMatch(Worker::isHealthy));
 
