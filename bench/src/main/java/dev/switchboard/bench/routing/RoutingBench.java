@@ -12,6 +12,7 @@ import dev.switchboard.sim.SimConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ public final class RoutingBench {
 
   /** A run plan: which workloads and policies, how hard to push, and the simulated fleet. */
   public record Plan(List<Workload> workloads, List<String> policies, int workers, SimConfig sim,
-      int concurrency, int multiTurnConcurrency, double rate, long seed) {}
+      int concurrency, int multiTurnConcurrency, double rate, long seed, int repeat) {}
 
   private RoutingBench() {}
 
@@ -36,8 +37,17 @@ public final class RoutingBench {
       warmUp(fleet, plan);
       for (Workload w : plan.workloads()) {
         int concurrency = w.name().equals("multi-turn") ? plan.multiTurnConcurrency() : plan.concurrency();
+        Map<String, List<RoutingRow>> runs = new LinkedHashMap<>();
+        int n = plan.policies().size();
+        for (int round = 0; round < plan.repeat(); round++) {
+          for (int k = 0; k < n; k++) {
+            String policy = plan.policies().get((k + round) % n); // rotate so no policy always runs first
+            runs.computeIfAbsent(policy, p -> new ArrayList<>())
+                .add(runOne(fleet, w, policy, concurrency, plan.rate(), plan.seed()));
+          }
+        }
         for (String policy : plan.policies()) {
-          RoutingRow row = runOne(fleet, w, policy, concurrency, plan.rate(), plan.seed());
+          RoutingRow row = median(runs.get(policy));
           rows.add(row);
           progress.accept(row);
         }
@@ -46,9 +56,16 @@ public final class RoutingBench {
     return rows;
   }
 
+  /** The run with the median throughput (the only run when there is one). */
+  static RoutingRow median(List<RoutingRow> runs) {
+    List<RoutingRow> sorted = new ArrayList<>(runs);
+    sorted.sort(java.util.Comparator.comparingDouble(RoutingRow::requestsPerSec));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
   /** A short unmeasured run so the JIT has compiled the gateway, the simulator and the driver. */
   private static void warmUp(SimFleet fleet, Plan plan) throws Exception {
-    Workload warm = new Workloads(plan.seed() + 1).uniform(plan.workers() * 16, 64, 16);
+    Workload warm = new Workloads(plan.seed() + 1).uniform(plan.workers() * 96, 64, 16);
     runOne(fleet, warm, "round_robin", plan.concurrency(), Double.POSITIVE_INFINITY, plan.seed());
   }
 

@@ -34,7 +34,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
       defaultValue = "round_robin,random,power_of_two,consistent_hash,cache_aware_classic,cache_aware",
       description = "policies to compare (default ${DEFAULT-VALUE})")
   List<String> policies;
-  @Option(names = "--scale", defaultValue = "0.125", description = "length and cache scale, 0 < s <= 1 (default ${DEFAULT-VALUE})")
+  @Option(names = "--scale", defaultValue = "0.0625", description = "length and cache scale, 0 < s <= 1 (default ${DEFAULT-VALUE})")
   double scale;
   @Option(names = "--seed", defaultValue = "1", description = "workload and order seed (default ${DEFAULT-VALUE})")
   long seed;
@@ -44,6 +44,8 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   int conversations;
   @Option(names = "--rate", defaultValue = "inf", description = "requests (scripts) started per second, Poisson; inf = as fast as concurrency allows")
   String rate;
+  @Option(names = "--repeat", defaultValue = "1", description = "runs per policy, in rotated order; the median by req/s is shown (default ${DEFAULT-VALUE})")
+  int repeat;
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
@@ -109,7 +111,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
     }
     SimConfig sim = RoutingBench.simConfig(scale, cacheTokens, blockSize,
         Duration.ofNanos(Math.round(prefillMicros * 1_000)), Duration.ofNanos(Math.round(stepMillis * 1_000_000)), batchLimit);
-    RoutingBench.Plan plan = new RoutingBench.Plan(list, policies, workers, sim, concurrency, conversations, r, seed);
+    RoutingBench.Plan plan = new RoutingBench.Plan(list, policies, workers, sim, concurrency, conversations, r, seed, Math.max(1, repeat));
     if (!json) {
       System.out.printf(Locale.ROOT, "%d simulated workers; cache %d tokens, block %d, prefill %.0f µs/token, step %.2f ms, batch %d; scale %s%n",
           workers, sim.cacheCapacityTokens(), blockSize, sim.prefillTimePerToken().toNanos() / 1e3,
@@ -117,6 +119,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
       for (Workload w : list) System.out.printf(Locale.ROOT, "workload %s: %d requests%n", w.name(), w.requests());
       System.out.println(header());
     }
+    if (!json && repeat > 1) System.out.printf(Locale.ROOT, "each row: the median of %d runs by req/s%n", repeat);
     List<RoutingRow> rows = RoutingBench.run(plan, row -> {
       if (!json) System.out.println(format(row));
     });
