@@ -222,14 +222,18 @@ class HttpPdRouterTest {
     assertThat(json(toPrefill.bodyAsString()).get("stream").asBoolean()).isTrue();
   }
 
-  /** Prefill and decode saw the same prompt, so the merged list is the prompt's logprobs twice, prefill's first. */
+  /**
+   * The prefill computed the whole prompt's logprobs (the first token's is null), the decode only the last
+   * token's: merged, the prefill's list comes first and the decode's entry last.
+   */
   private static void assertMerged(JsonNode result) {
     JsonNode meta = result.get("meta_info");
     int prompt = meta.get("prompt_tokens").asInt();
     JsonNode merged = meta.get("input_token_logprobs");
-    assertThat(prompt).isPositive();
-    assertThat(merged).hasSize(2 * prompt);
-    for (int i = 0; i < prompt; i++) assertThat(merged.get(i)).isEqualTo(merged.get(prompt + i));
+    assertThat(prompt).isGreaterThan(1);
+    assertThat(merged).hasSize(prompt + 1);
+    assertThat(merged.get(0).get(0).isNull()).as("the prefill's list is in front").isTrue();
+    assertThat(merged.get(prompt)).as("the decode's tail is last").isEqualTo(merged.get(prompt - 1));
   }
 
   @Test
