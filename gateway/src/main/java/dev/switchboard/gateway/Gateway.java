@@ -14,18 +14,28 @@ import dev.switchboard.gateway.router.Router;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.upstream.HttpUpstream;
+import dev.switchboard.gateway.upstream.ModelDiscovery;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
+import dev.switchboard.gateway.worker.LoadPoller;
 import dev.switchboard.gateway.worker.WorkerRegistry;
+import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerSnapshot.PoolKey;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and starts them. Nothing here is a framework: each part is constructed explicitly with what it needs.
  */
 public final class Gateway implements AutoCloseable {
+  /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
+  private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
   private final DeploymentConfig config;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
@@ -44,8 +57,10 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final ModelDiscovery discovery;
+  private final LoadPoller loads;
   private final AtomicInteger boundPort = new AtomicInteger();
-  private String deploymentId;
+  private final List<String> deploymentIds = new ArrayList<>();
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -55,19 +70,24 @@ public final class Gateway implements AutoCloseable {
     registry.addListener(policies);
     this.upstream = new HttpUpstream(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
+    this.discovery = new ModelDiscovery(vertx, upstream, registry);
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http));
+    this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
+        w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
   public static Gateway start(DeploymentConfig config) {
     Gateway g = new Gateway(config);
     try {
-      g.registry.addAll(config.workers());
+      g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
+      config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.health.start();
+      g.loads.start();
       g.listen();
       return g;
     } catch (RuntimeException e) {
@@ -96,13 +116,25 @@ public final class Gateway implements AutoCloseable {
 
   private void listen() {
     GatewaySettings s = config.gateway();
+    if (s.port() == 0) s = s.withPort(freePort(s.host()));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    DeploymentOptions options = new DeploymentOptions().setInstances(instances);
     try {
-      deploymentId = vertx.deployVerticle(() -> new ServerVerticle(s), options).await(30, TimeUnit.SECONDS);
+      // All instances listen on the same port; Vert.x shares one socket among them and spreads connections.
+      GatewaySettings fixed = s;
+      DeploymentOptions options = new DeploymentOptions().setInstances(instances);
+      deploymentIds.add(vertx.deployVerticle(() -> new ServerVerticle(fixed), options).await(30, TimeUnit.SECONDS));
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("cannot listen on " + s.host() + ":" + s.port() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Vert.x gives each instance its own port for port 0, so "any free port" is resolved once, up front. */
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,7 +150,7 @@ public final class Gateway implements AutoCloseable {
     public void start(Promise<Void> started) {
       HttpServerOptions options = new HttpServerOptions()
           .setHost(settings.host())
-          .setPort(boundPort.get() > 0 ? boundPort.get() : settings.port())
+          .setPort(settings.port())
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
           .setIdleTimeout(0);
@@ -142,9 +174,11 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    discovery.close();
     health.close();
+    loads.close();
     try {
-      if (deploymentId != null) vertx.undeploy(deploymentId).await(10, TimeUnit.SECONDS);
+      for (String id : deploymentIds) vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // shutting down anyway
     }

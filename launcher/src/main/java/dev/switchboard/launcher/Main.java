@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class,
         PlanCommand.class,
+        DemoCommand.class,
+        dev.switchboard.sim.SimCommand.class,
         BenchGroup.class,
         CommandLine.HelpCommand.class
     })

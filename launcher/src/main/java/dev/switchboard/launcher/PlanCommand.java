@@ -3,6 +3,7 @@ package dev.switchboard.launcher;
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.router.RouterPlan;
+import dev.switchboard.gateway.worker.WorkerSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +24,10 @@ final class PlanCommand implements Callable<Integer> {
     DeploymentConfig config = ConfigLoader.load(file);
     RouterPlan plan = RouterPlan.of(config.workers());
     System.out.println(json ? plan.toJson() : Tables.plan(plan));
+    if (!json) {
+      config.workers().stream().filter(WorkerSpec::discoversModel).forEach(w ->
+          System.out.println("(" + w.url() + " has no model in the file: it joins once its /v1/models answers)"));
+    }
     return 0;
   }
 }

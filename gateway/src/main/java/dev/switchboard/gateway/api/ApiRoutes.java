@@ -43,9 +43,9 @@ public final class ApiRoutes {
     ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
-      var route = web.post(e.getKey());
-      if (keyCheck != null) route.handler(ctx -> requireKey(ctx, keyCheck));
-      route.handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
+      // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
+      if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
     }
 
     StatusHandlers status = new StatusHandlers(routers, registry, upstream);

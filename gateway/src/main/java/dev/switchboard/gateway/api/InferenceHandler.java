@@ -6,6 +6,7 @@ import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.policy.WorkerConstraints;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.Selection;
 import dev.switchboard.gateway.worker.ConnectionMode;
@@ -51,6 +52,7 @@ final class InferenceHandler implements Handler<RoutingContext> {
     try {
       facts = RequestFacts.scan(endpoint, body, req.headers());
       connection = connectionPreference(req.getHeader(CONNECTION_HEADER));
+      workerConstraints(facts);
     } catch (BadRequestException e) {
       ApiRoutes.sendError(ctx, e.error());
       return;
@@ -73,6 +75,15 @@ final class InferenceHandler implements Handler<RoutingContext> {
           "header " + CONNECTION_HEADER + " must be http, grpc or any, not '" + header + "'"));
     }
     return mode;
+  }
+
+  /** Rejects malformed {@code x-worker-priority} / {@code x-max-cost} headers before any routing. */
+  private static void workerConstraints(RequestFacts facts) {
+    try {
+      WorkerConstraints.of(facts);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(OpenAiError.badRequest(e.getMessage()));
+    }
   }
 
   /** PD is preferred unless the client says {@code false} or {@code 0}. */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.config;
 
+import dev.switchboard.gateway.policy.Policies;
 import dev.switchboard.gateway.policy.PolicySpec;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
@@ -159,7 +160,13 @@ public final class ConfigLoader {
     if (!PolicySpec.NAMES.contains(name)) {
       throw error(node, field, "unknown policy '" + name + "' (known: " + String.join(", ", new TreeSet<>(PolicySpec.NAMES)) + ")");
     }
-    return new PolicySpec(name, params);
+    PolicySpec spec = new PolicySpec(name, params);
+    try {
+      Policies.validate(spec);
+    } catch (IllegalArgumentException e) {
+      throw error(node, field, e.getMessage());
+    }
+    return spec;
   }
 
   private static Object scalarValue(ScalarNode v) {
@@ -237,7 +244,6 @@ public final class ConfigLoader {
   private WorkerSpec worker(Node node, String f) {
     Map<String, NodeTuple> m = mapping(node, f, WORKER_FIELDS);
     if (!m.containsKey("url")) throw error(node, f + ".url", "is required");
-    if (!m.containsKey("model")) throw error(node, f + ".model", "is required");
     String url = string(m, "url", f + ".url");
     Node urlNode = m.get("url").getValueNode();
     URI uri;
@@ -254,8 +260,9 @@ public final class ConfigLoader {
     if (fromScheme == ConnectionMode.GRPC && uri.getPort() < 0) {
       throw error(urlNode, f + ".url", "'" + url + "' needs a port (grpc://host:port)");
     }
-    String model = string(m, "model", f + ".model");
-    if (model.isBlank()) throw error(m.get("model").getValueNode(), f + ".model", "must not be empty");
+    // Without a model the gateway asks the worker's /v1/models at startup (plain OpenAI-compatible servers).
+    String model = m.containsKey("model") ? string(m, "model", f + ".model") : WorkerSpec.DISCOVER_MODEL;
+    if (m.containsKey("model") && model.isBlank()) throw error(m.get("model").getValueNode(), f + ".model", "must not be empty");
 
     WorkerType type = WorkerType.REGULAR;
     if (m.containsKey("type")) {
@@ -277,6 +284,10 @@ public final class ConfigLoader {
       if (type != WorkerType.PREFILL) throw error(m.get("bootstrap_port").getValueNode(), f + ".bootstrap_port", "only prefill workers have a bootstrap port");
       Node v = m.get("bootstrap_port").getValueNode();
       bootstrapPort = v instanceof ScalarNode s && s.getValue().equals("null") ? null : (int) integer(m, "bootstrap_port", f + ".bootstrap_port", 1, 65535);
+    }
+    if (model.equals(WorkerSpec.DISCOVER_MODEL) && (type != WorkerType.REGULAR || connection != ConnectionMode.HTTP)) {
+      throw error(node, f + ".model", "is required for " + type.wireName() + " " + connection.wireName()
+          + " workers (only regular HTTP workers may leave it out and be asked for it)");
     }
     int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, Integer.MAX_VALUE) : WorkerSpec.DEFAULT_PRIORITY;
     double cost = m.containsKey("cost") ? number(m, "cost", f + ".cost") : WorkerSpec.DEFAULT_COST;

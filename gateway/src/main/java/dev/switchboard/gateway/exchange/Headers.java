@@ -22,21 +22,19 @@ public final class Headers {
    * request id (the gateway sets its own) and Authorization (a client's key is never a worker's key).
    */
   public static void copyEndToEnd(MultiMap from, MultiMap to) {
+    String connection = from.get("connection");
     for (Map.Entry<String, String> e : from) {
-      if (forwardable(e.getKey(), from)) to.add(e.getKey(), e.getValue());
+      String name = e.getKey().toLowerCase(Locale.ROOT);
+      if (!NOT_FORWARDED.contains(name) && !namedIn(connection, name)) to.add(e.getKey(), e.getValue());
     }
   }
 
-  private static boolean forwardable(String name, MultiMap headers) {
-    String k = name.toLowerCase(Locale.ROOT);
-    if (NOT_FORWARDED.contains(k)) return false;
-    // Headers the Connection header names are hop-by-hop too.
-    String connection = headers.get("connection");
-    if (connection != null) {
-      for (String token : connection.split(",")) {
-        if (token.strip().equalsIgnoreCase(k)) return false;
-      }
+  /** Whether the Connection header lists {@code name}: such headers are hop-by-hop too. */
+  private static boolean namedIn(String connection, String name) {
+    if (connection == null) return false;
+    for (String token : connection.split(",")) {
+      if (token.strip().equalsIgnoreCase(name)) return true;
     }
-    return true;
+    return false;
   }
 }

@@ -21,6 +21,9 @@ public interface Policy {
   /** Whether {@link #pick} reads {@link SelectionContext#routingText()}, so callers can skip computing it. */
   default boolean needsRoutingText() { return false; }
 
+  /** Whether this policy reads {@link dev.switchboard.gateway.worker.Worker#reportedLoad()}, so the gateway polls it. */
+  default boolean usesReportedLoad() { return false; }
+
   /** A worker joined this policy's pool. */
   default void workerAdded(Worker worker) {}
 

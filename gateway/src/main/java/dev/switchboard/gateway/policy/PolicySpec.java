@@ -9,7 +9,8 @@ import java.util.Set;
  * @param params values as written in the deployment file: strings, numbers or booleans
  */
 public record PolicySpec(String name, Map<String, Object> params) {
-  public static final Set<String> NAMES = Set.of("round_robin", "random");
+  public static final Set<String> NAMES = Set.of("round_robin", "random", "power_of_two", "cache_aware", "cache_aware_classic",
+      "consistent_hash");
   public static final PolicySpec ROUND_ROBIN = new PolicySpec("round_robin", Map.of());
 
   public PolicySpec {

@@ -92,7 +92,7 @@ public final class HttpRegularRouter implements Router {
       List<Worker> candidates = Candidates.eligible(pool(model), exchange.facts(), tried);
       if (candidates.isEmpty()) {
         exchange.fail(OpenAiError.unavailable(tried.isEmpty()
-            ? "no healthy worker can serve model '" + model + "' right now"
+            ? Candidates.unavailableReason(pool(model), exchange.facts(), model)
             : "every worker tried for model '" + model + "' failed (" + tried.size() + " attempts)"));
         return;
       }

@@ -29,6 +29,7 @@ public record RouterPlan(SortedMap<RouterId, SortedSet<String>> routers) {
     Set<String> prefill = new HashSet<>();
     Set<String> decode = new HashSet<>();
     for (WorkerSpec w : workers) {
+      if (w.discoversModel()) continue; // joins the plan once it has said which model it serves
       switch (w.type()) {
         case REGULAR -> out.computeIfAbsent(RouterId.of(WorkerType.REGULAR, w.connection()), k -> new TreeSet<>()).add(w.model());
         case PREFILL -> prefill.add(w.connection().wireName() + "\0" + w.model());

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.upstream;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.Headers;
+import dev.switchboard.gateway.worker.LoadPoller;
 import dev.switchboard.gateway.worker.Worker;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -97,7 +98,7 @@ public final class HttpUpstream implements AutoCloseable {
   }
 
   /** A worker answered with a non-2xx status where success was required. */
-  public static final class UpstreamStatusException extends RuntimeException {
+  public static final class UpstreamStatusException extends RuntimeException implements LoadPoller.StatusFailure {
     private final int status;
     private final transient Buffer body;
 
@@ -107,7 +108,7 @@ public final class HttpUpstream implements AutoCloseable {
       this.body = body;
     }
 
-    public int status() { return status; }
+    @Override public int status() { return status; }
     public Buffer body() { return body; }
   }
 }

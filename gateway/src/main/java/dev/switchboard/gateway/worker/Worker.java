@@ -22,6 +22,8 @@ public final class Worker {
   private final LongAdder processed = new LongAdder();
   /** Load reported by the worker itself ({@code /get_load}), or -1 when unknown. */
   private volatile long reportedLoad = -1;
+  /** The gateway's own in-flight count when {@link #reportedLoad} arrived. */
+  private volatile int inFlightAtReport;
 
   public Worker(WorkerSpec spec) {
     this.spec = spec;
@@ -95,8 +97,17 @@ public final class Worker {
     }
   }
 
+  /** Requests the worker said it was running or queueing at the last load poll, or -1 when unknown. */
   public long reportedLoad() { return reportedLoad; }
-  public void reportedLoad(long load) { this.reportedLoad = load; }
+
+  /** Records a load report (-1 = unknown) together with the gateway's own in-flight count at that moment. */
+  public void reportedLoad(long load) {
+    this.inFlightAtReport = inFlight.get();
+    this.reportedLoad = load;
+  }
+
+  /** The gateway's own in-flight count when the last load report arrived. */
+  public int inFlightAtReport() { return inFlightAtReport; }
 
   @Override
   public String toString() {

@@ -22,6 +22,9 @@ public record WorkerSpec(
     String apiKey,
     Map<String, String> labels) {
 
+  /** The model of a worker whose model the gateway must ask the worker for ({@code GET /v1/models}). */
+  public static final String DISCOVER_MODEL = "";
+
   public static final int DEFAULT_PRIORITY = 50;
   public static final double DEFAULT_COST = 1.0;
 
@@ -35,6 +38,15 @@ public record WorkerSpec(
 
   public static WorkerSpec of(String url, String model, WorkerType type, ConnectionMode connection) {
     return new WorkerSpec(url, model, type, connection, null, DEFAULT_PRIORITY, DEFAULT_COST, null, Map.of());
+  }
+
+  /** Whether the model is still to be asked of the worker. */
+  public boolean discoversModel() {
+    return model.isEmpty();
+  }
+
+  public WorkerSpec withModel(String m) {
+    return new WorkerSpec(url, m, type, connection, bootstrapPort, priority, cost, apiKey, labels);
   }
 
   public WorkerSpec withBootstrapPort(Integer port) {

@@ -133,8 +133,16 @@ class ConfigLoaderTest {
     assertError("gateway:\n  port: 70000\n", "gateway.port", "out of range");
     assertError("workers:\n  - url: ftp://a\n    model: m\n", "workers[0].url", "must start with http://");
     assertError("workers:\n  - model: m\n", "workers[0].url", "is required");
+    assertError("workers:\n  - {url: 'http://p:1', type: prefill}\n  - {url: 'http://d:1', model: m, type: decode}\n",
+        "workers[0].model", "is required for prefill http workers");
     assertError("workers: {a: 1}\n", "workers", "must be a list");
     assertError("workers:\n  - url: [http://a:1\n", "not valid YAML");
+  }
+
+  @Test
+  void regularHttpWorkerMayLeaveTheModelToDiscovery() {
+    DeploymentConfig c = parse("workers:\n  - url: http://vllm:8000\n");
+    assertThat(c.workers().getFirst().discoversModel()).isTrue();
   }
 
   @Test

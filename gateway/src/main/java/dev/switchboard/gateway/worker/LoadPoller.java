@@ -1,0 +1,119 @@
+package dev.switchboard.gateway.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Asks HTTP workers for their own view of their load ({@code GET /get_load}) on a fixed interval and records it
+ * with {@link Worker#reportedLoad(long)}, for the load-aware policies. Only workers whose pool's policy wants it
+ * are polled. A worker that answers 404 or 501 has no such endpoint (vLLM, llama.cpp): it is asked again only
+ * every {@value #UNSUPPORTED_RETRY_TICKS} ticks. A failed poll makes the report unknown (-1).
+ */
+public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable {
+  static final int UNSUPPORTED_RETRY_TICKS = 60;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Fetches one worker's {@code /get_load} body; fails with the HTTP status when there is one. */
+  @FunctionalInterface
+  public interface Fetch {
+    CompletionStage<byte[]> get(Worker worker);
+  }
+
+  /** A fetch failure that carries the worker's HTTP status. */
+  public interface StatusFailure {
+    int status();
+  }
+
+  private final WorkerRegistry registry;
+  private final Fetch fetch;
+  private final Predicate<Worker> wanted;
+  private final Duration interval;
+  private final Map<Worker, Integer> unsupportedSince = new ConcurrentHashMap<>();
+  private final Map<Worker, Boolean> inFlight = new ConcurrentHashMap<>();
+  private volatile int tick;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "switchboard-load-poller");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public LoadPoller(WorkerRegistry registry, Fetch fetch, Predicate<Worker> wanted, Duration interval) {
+    this.registry = registry;
+    this.fetch = fetch;
+    this.wanted = wanted;
+    this.interval = interval;
+  }
+
+  public void start() {
+    registry.addListener(this);
+    long ms = interval.toMillis();
+    timer.scheduleWithFixedDelay(this::pollAll, 0, ms, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void workersChanged(WorkerSnapshot snapshot, java.util.List<Worker> added, java.util.List<Worker> removed) {
+    for (Worker w : removed) {
+      unsupportedSince.remove(w);
+      inFlight.remove(w);
+    }
+  }
+
+  private void pollAll() {
+    tick++;
+    for (Worker w : registry.snapshot().all()) {
+      if (w.connection() != ConnectionMode.HTTP || !wanted.test(w)) continue;
+      Integer since = unsupportedSince.get(w);
+      if (since != null && (tick - since) % UNSUPPORTED_RETRY_TICKS != 0) continue;
+      if (inFlight.putIfAbsent(w, Boolean.TRUE) != null) continue; // the last poll has not answered yet
+      fetch.get(w).whenComplete((body, err) -> {
+        inFlight.remove(w);
+        if (err == null) {
+          unsupportedSince.remove(w);
+          w.reportedLoad(parse(body));
+        } else {
+          Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+          if (cause instanceof StatusFailure s && (s.status() == 404 || s.status() == 501)) unsupportedSince.putIfAbsent(w, tick);
+          w.reportedLoad(-1);
+        }
+      });
+    }
+  }
+
+  /**
+   * The requests a {@code /get_load} body reports: the sum of {@code num_reqs} over its entries (one per
+   * data-parallel rank; a single object is one entry), or -1 when the body has none.
+   */
+  public static long parse(byte[] body) {
+    try {
+      JsonNode root = JSON.readTree(body);
+      if (root == null) return -1;
+      long sum = 0;
+      boolean any = false;
+      Iterable<JsonNode> entries = root.isArray() ? root : java.util.List.of(root);
+      for (JsonNode e : entries) {
+        JsonNode v = e.get("num_reqs");
+        if (v != null && v.canConvertToLong()) {
+          sum += Math.max(0, v.asLong());
+          any = true;
+        }
+      }
+      return any ? sum : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.gateway.policy.radix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hammers one tree from several threads and checks it against a simple model: per tenant, the set of strings
+ * inserted for it. With partial edges counted, a tenant's match depth must be exactly the longest common prefix of
+ * the text with any of its strings, and its character count the number of distinct prefixes of its strings.
+ */
+class RadixTreeConcurrencyTest {
+  private static final int THREADS = 4;
+  private static final int OPS_PER_THREAD = 4_000;
+  private static final List<String> KEPT = List.of("w0", "w1", "w2", "w3");
+  private static final List<String> DROPPED = List.of("x0", "x1");
+
+  /** Strings over a 3-letter alphabet with shared stems, so inserts split and share nodes constantly. */
+  private static String randomText(Random r) {
+    String[] stems = {"", "aab", "abca", "bbbacab", "cacacacab"};
+    StringBuilder sb = new StringBuilder(stems[r.nextInt(stems.length)]);
+    int len = 1 + r.nextInt(12);
+    for (int i = 0; i < len; i++) sb.append((char) ('a' + r.nextInt(3)));
+    return sb.toString();
+  }
+
+  private static int lcp(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    int i = 0;
+    while (i < n && a.charAt(i) == b.charAt(i)) i++;
+    return i;
+  }
+
+  private static int modelDepth(Set<String> strings, String text) {
+    int best = 0;
+    for (String s : strings) best = Math.max(best, lcp(s, text));
+    return best;
+  }
+
+  private static long distinctPrefixes(Set<String> strings) {
+    Set<String> prefixes = new HashSet<>();
+    for (String s : strings) {
+      for (int i = 1; i <= s.length(); i++) prefixes.add(s.substring(0, i));
+    }
+    return prefixes.size();
+  }
+
+  private record Observation(String tenant, String text, int depth) {}
+
+  @Test
+  void concurrentInsertsMatchesRemovalsAndEvictionAgreeWithTheModel() throws Exception {
+    RadixTree<String> tree = new RadixTree<>();
+    Map<String, Set<String>> model = new ConcurrentHashMap<>();
+    for (String t : KEPT) model.put(t, ConcurrentHashMap.newKeySet());
+    for (String t : DROPPED) model.put(t, ConcurrentHashMap.newKeySet());
+    List<Observation> observed = java.util.Collections.synchronizedList(new ArrayList<>());
+    CyclicBarrier phase = new CyclicBarrier(THREADS);
+
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int id = t;
+        futures.add(pool.submit(() -> {
+          Random r = new Random(1234 + id);
+          for (int op = 0; op < OPS_PER_THREAD; op++) {
+            boolean phaseTwo = op >= OPS_PER_THREAD / 2;
+            if (op == OPS_PER_THREAD / 2) {
+              phase.await(); // nobody inserts for the dropped tenants any more
+              if (id < DROPPED.size()) tree.removeTenant(DROPPED.get(id));
+            }
+            List<String> tenants = phaseTwo ? KEPT : (r.nextBoolean() ? KEPT : DROPPED);
+            String tenant = tenants.get(r.nextInt(tenants.size()));
+            String text = randomText(r);
+            if (r.nextInt(3) > 0) {
+              model.get(tenant).add(text); // recorded before the insert: the model is never behind the tree
+              tree.insert(text, tenant);
+              int depth = tree.match(text, List.of(tenant), true).depths()[0];
+              assertThat(depth).as("read-your-write of %s for %s", text, tenant).isEqualTo(text.length());
+            } else {
+              String probe = KEPT.get(r.nextInt(KEPT.size()));
+              observed.add(new Observation(probe, text, tree.match(text, List.of(probe), true).depths()[0]));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) f.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    tree.verify();
+    for (Observation o : observed) {
+      assertThat(o.depth).as("depth of %s for %s never exceeds what was inserted", o.text, o.tenant)
+          .isLessThanOrEqualTo(modelDepth(model.get(o.tenant), o.text));
+    }
+    Random r = new Random(99);
+    for (int i = 0; i < 2_000; i++) {
+      String text = randomText(r);
+      int[] depths = tree.match(text, KEPT, true).depths();
+      for (int k = 0; k < KEPT.size(); k++) {
+        assertThat(depths[k]).as("%s for %s", text, KEPT.get(k)).isEqualTo(modelDepth(model.get(KEPT.get(k)), text));
+      }
+      assertThat(tree.match(text, DROPPED, true).depths()).containsOnly(0);
+    }
+    Set<String> all = new HashSet<>();
+    for (String t : KEPT) {
+      assertThat(tree.chars(t)).as("chars of %s", t).isEqualTo(distinctPrefixes(model.get(t)));
+      all.addAll(model.get(t));
+    }
+    assertThat(tree.charsByTenant()).containsOnlyKeys(KEPT);
+    assertThat(tree.labelChars()).isEqualTo(distinctPrefixes(all));
+  }
+
+  @Test
+  void evictionRunningAlongsideInsertsKeepsTheTreeConsistent() throws Exception {
+    RadixTree<String> tree = new RadixTree<>();
+    long budget = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int id = t;
+        futures.add(pool.submit(() -> {
+          Random r = new Random(id);
+          for (int op = 0; op < 5_000; op++) tree.insert(randomText(r), KEPT.get(r.nextInt(KEPT.size())));
+          return null;
+        }));
+      }
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < 200; i++) {
+          tree.evict(budget);
+          tree.verify();
+        }
+        return null;
+      }));
+      for (Future<?> f : futures) f.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    tree.evict(budget);
+    tree.verify();
+    for (String t : KEPT) assertThat(tree.chars(t)).isLessThanOrEqualTo(budget);
+  }
+}
