@@ -42,8 +42,13 @@ final class PdFleet {
     return SimWorker.start(SimConfig.of(MODEL).withRole(SimRole.PREFILL).withNoLatency());
   }
 
+  /**
+   * A decode sim that waits up to 15 s for its prefill to have seen a room: on a loaded 2-core machine 200 pairs
+   * at once can take longer than the default 2 s, and a timed-out pair would be retried (correctly) as a new pair.
+   */
   static SimWorker decode() {
-    return SimWorker.start(SimConfig.of(MODEL).withRole(SimRole.DECODE).withNoLatency());
+    return SimWorker.start(SimConfig.of(MODEL).withRole(SimRole.DECODE).withNoLatency()
+        .withBootstrapTimeout(Duration.ofSeconds(15)));
   }
 
   static SimWorker regular(String model) {
