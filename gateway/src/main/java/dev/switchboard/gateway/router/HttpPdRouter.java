@@ -213,6 +213,9 @@ public final class HttpPdRouter implements Router {
     private HttpClientRequest decodeRequest;
     private boolean decodeCancelled;
     private boolean clientGone;
+    /** A side's connection broke while its answer waited, paused, for the other side's head. */
+    private Throwable prefillBroken;
+    private Throwable decodeBroken;
 
     Pair(Attempts attempts, Worker prefill, Worker decode, Buffer body) {
       this.attempts = attempts;
@@ -242,7 +245,12 @@ public final class HttpPdRouter implements Router {
           request.reset();
           return Future.failedFuture("cancelled before sending");
         }
-        return upstream.send(request, body);
+        return upstream.send(request, body).map(response -> {
+          response.exceptionHandler(err -> {
+            if (isPrefill) prefillBroken = err; else decodeBroken = err;
+          });
+          return response;
+        });
       });
     }
 
@@ -280,13 +288,16 @@ public final class HttpPdRouter implements Router {
       } else if (!ok(p.result())) {
         if (d.succeeded()) d.result().resume();
         prefillRefused(p.result());
+      } else if (decodeBroken != null) {
+        p.result().resume();
+        fail(decode, OpenAiError.badGateway("decode worker " + decode.url() + " broke off its answer: " + decodeBroken.getMessage()));
       } else if (!attempts.mergeLogprobs) {
         p.result().resume(); // drained and dropped: the client gets the decode side's answer
         relayUntouched(d.result());
       } else if (exchange.facts().stream()) {
         HttpClientResponse decodeResponse = d.result();
-        whole(p.result()).onComplete(pb -> relayMerged(decodeResponse,
-            pb.succeeded() ? PrefillLogprobs.from(pb.result()) : PrefillLogprobs.from(Buffer.buffer())));
+        prefillBody(p.result()).onComplete(pb -> relayMerged(decodeResponse,
+            PrefillLogprobs.from(pb.succeeded() ? pb.result() : Buffer.buffer())));
       } else {
         answerMerged(p.result(), d.result());
       }
@@ -329,7 +340,7 @@ public final class HttpPdRouter implements Router {
 
     /** Non-streamed with logprobs: both bodies in full, the decode body with the prefill's logprobs in front. */
     private void answerMerged(HttpClientResponse prefillResponse, HttpClientResponse decodeResponse) {
-      Future<Buffer> p = whole(prefillResponse);
+      Future<Buffer> p = prefillBody(prefillResponse);
       Future<Buffer> d = whole(decodeResponse);
       Future.join(p, d).onComplete(v -> {
         if (exchange.finished()) {
@@ -374,6 +385,11 @@ public final class HttpPdRouter implements Router {
         release();
       });
       response.resume();
+    }
+
+    /** The prefill's whole answer, for its logprobs; failed at once if its connection already broke. */
+    private Future<Buffer> prefillBody(HttpClientResponse response) {
+      return prefillBroken != null ? Future.failedFuture(prefillBroken) : whole(response);
     }
 
     private HttpServerResponse head(HttpClientResponse from) {

@@ -1,0 +1,103 @@
+package dev.switchboard.gateway.router;
+
+import static dev.switchboard.gateway.router.PdFleet.inference;
+import static dev.switchboard.gateway.router.PdFleet.json;
+import static dev.switchboard.gateway.router.PdFleet.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.sim.SimWorker;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** PD failure paths that need their own fleet: unreachable workers, and the pool losing its last decode worker. */
+@Timeout(60)
+class HttpPdRouterFailoverTest {
+  /** Long enough that a worker stays "healthy" after it dies: the router, not the health checker, must cope. */
+  private static final Duration NO_RECHECK = Duration.ofHours(1);
+
+  @Test
+  void anUnreachablePrefillIs502AndTheDecodeIsCancelled() {
+    SimWorker prefill = PdFleet.prefill();
+    try (SimWorker decode = PdFleet.decode(); Gateway g = PdFleet.gateway(NO_RECHECK, 3, prefill, decode)) {
+      prefill.close();
+      HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\"}");
+      assertThat(r.statusCode()).isEqualTo(502);
+      JsonNode error = json(r.body()).get("error");
+      assertThat(error.get("message").asText()).contains(prefill.url());
+      // The decode is not left waiting for its room: the gateway cancelled it, or it was never sent, or it
+      // found the prefill's bootstrap endpoint gone and gave up itself — whichever came first.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        assertThat(decode.stats().cancelled() + decode.stats().bootstrapFailures())
+            .isEqualTo(inference(decode, "/generate").size());
+        assertThat(decode.stats().inFlight()).isZero();
+        assertThat(g.registry().snapshot().all()).allSatisfy(w -> assertThat(w.inFlight()).isZero());
+      });
+    }
+  }
+
+  @Test
+  void anUnreachableDecodeIs502() {
+    SimWorker decode = PdFleet.decode();
+    try (SimWorker prefill = PdFleet.prefill(); Gateway g = PdFleet.gateway(NO_RECHECK, 3, prefill, decode)) {
+      decode.close();
+      HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\", \"stream\": true}");
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(json(r.body()).at("/error/message").asText()).contains(decode.url());
+    }
+  }
+
+  @Test
+  void anUnreachableDecodeIsRetriedOnAnotherPair() {
+    SimWorker dead = PdFleet.decode();
+    try (SimWorker prefill = PdFleet.prefill(); SimWorker alive = PdFleet.decode();
+         Gateway g = PdFleet.gateway(NO_RECHECK, 3, prefill, dead, alive)) {
+      dead.close();
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x" + i + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      }
+      assertThat(inference(alive, "/generate")).hasSize(3);
+      // A fresh room per attempt: the prefill saw every attempt, the failed ones included.
+      long rooms = inference(prefill, "/generate").stream()
+          .map(q -> json(q.bodyAsString()).get("bootstrap_room").asLong()).distinct().count();
+      assertThat(rooms).isEqualTo(inference(prefill, "/generate").size()).isGreaterThan(3);
+    }
+  }
+
+  @Test
+  void thePdRouterServesAFullPoolAndTheRegularRouterTakesOverWhenTheLastDecodeLeaves() {
+    try (SimWorker regular = PdFleet.regular(PdFleet.MODEL); SimWorker prefill = PdFleet.prefill();
+         SimWorker decode = PdFleet.decode(); Gateway g = PdFleet.gateway(Duration.ofMillis(500), 3, regular, prefill, decode)) {
+      String body = "{\"model\": \"pd-model\", \"prompt\": \"hello\", \"max_tokens\": 2}";
+      assertThat(post(g, "/v1/completions", body).statusCode()).isEqualTo(200);
+      assertThat(inference(decode, "/v1/completions")).hasSize(1);
+      assertThat(inference(prefill, "/v1/completions")).hasSize(1);
+      assertThat(inference(regular, "/v1/completions")).isEmpty();
+
+      g.registry().remove(decode.url());
+      assertThat(g.routers().routers()).doesNotContainKey(RouterId.HTTP_PD);
+      assertThat(post(g, "/v1/completions", body).statusCode()).isEqualTo(200);
+      assertThat(inference(regular, "/v1/completions")).hasSize(1);
+      assertThat(inference(decode, "/v1/completions")).hasSize(1);
+      assertThat(inference(prefill, "/v1/completions")).hasSize(1);
+    }
+  }
+
+  @Test
+  void readinessNeedsAHealthyPair() {
+    try (SimWorker prefill = PdFleet.prefill(); SimWorker decode = PdFleet.decode();
+         Gateway g = PdFleet.gateway(Duration.ofMillis(200), 3, prefill, decode)) {
+      assertThat(g.routers().ready()).isTrue();
+      decode.controls().healthy(false);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !g.routers().ready());
+      HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\"}");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(inference(prefill, "/generate")).isEmpty();
+    }
+  }
+}
