@@ -1,6 +1,10 @@
 package dev.switchboard.sim;
 
 import dev.switchboard.sim.http.SimHttpServer;
+import dev.switchboard.sim.pd.BootstrapClient;
+import dev.switchboard.sim.pd.BootstrapRooms;
+import dev.switchboard.sim.pd.BootstrapServer;
+import dev.switchboard.sim.pd.PdAdmission;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -81,6 +85,9 @@ public final class SimWorker implements AutoCloseable {
     /** The bootstrap port of a prefill worker (0 for other roles). */
     public int bootstrapPort() { return verticle.bootstrapPort(); }
 
+    /** Prefill only: how many bootstrap rooms this worker has registered. */
+    public long bootstrapRoomsRegistered() { return verticle.roomsRegistered(); }
+
     /** Shared state for the gRPC face or tests that need the scheduler. */
     public SimRuntime runtime() { return verticle.runtime; }
 
@@ -114,33 +121,58 @@ public final class SimWorker implements AutoCloseable {
         }
     }
 
-    /** Owns the event-loop context the worker's server and scheduler live on. */
+    /** Owns the event-loop context the worker's servers and scheduler live on. */
     private static final class WorkerVerticle extends VerticleBase {
         private final SimConfig config;
         private SimRuntime runtime;
         private HttpServer server;
+        private BootstrapRooms rooms;
+        private BootstrapServer bootstrapServer;
+        private BootstrapClient bootstrapClient;
+        private volatile int bootstrapPort;
 
         WorkerVerticle(SimConfig config) {
             this.config = config;
         }
 
         int bootstrapPort() {
-            return 0;
+            return bootstrapPort;
+        }
+
+        long roomsRegistered() {
+            return rooms == null ? 0 : rooms.registered();
         }
 
         @Override
         public Future<?> start() {
             runtime = SimRuntime.create(config, vertx, context);
+            if (config.role() == SimRole.PREFILL) {
+                rooms = new BootstrapRooms(vertx, context);
+                bootstrapServer = new BootstrapServer(rooms, runtime::workerId);
+            } else if (config.role() == SimRole.DECODE) {
+                bootstrapClient = new BootstrapClient(vertx, config.bootstrapTimeout());
+            }
+            PdAdmission admission = new PdAdmission(config.role(), runtime::workerId, rooms,
+                    bootstrapClient, runtime.stats());
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setTcpNoDelay(true).setReuseAddress(true);
             server = vertx.createHttpServer(options)
-                    .requestHandler(new SimHttpServer(runtime, this::bootstrapPort, null));
-            return server.listen().onSuccess(s -> runtime.bindPort(s.actualPort()));
+                    .requestHandler(new SimHttpServer(runtime, this::bootstrapPort,
+                            config.role() == SimRole.REGULAR ? null : admission));
+            Future<?> listening = server.listen().onSuccess(s -> runtime.bindPort(s.actualPort()));
+            if (bootstrapServer == null) {
+                return listening;
+            }
+            return listening.compose(s -> bootstrapServer.listen(vertx, config.host(), config.bootstrapPort()))
+                    .onSuccess(port -> bootstrapPort = port);
         }
 
         @Override
         public Future<?> stop() {
-            return server == null ? Future.succeededFuture() : server.close();
+            return Future.join(
+                    server == null ? Future.succeededFuture() : server.close(),
+                    bootstrapServer == null ? Future.succeededFuture() : bootstrapServer.close(),
+                    bootstrapClient == null ? Future.succeededFuture() : bootstrapClient.close());
         }
     }
 }

@@ -32,7 +32,7 @@ final class EmbeddingApi {
             item.put("object", "embedding");
             item.put("index", i);
             ArrayNode vector = item.putArray("embedding");
-            for (float value : vector(prompt, config.embeddingDim())) {
+            for (float value : dev.switchboard.sim.engine.SimVectors.embed(prompt, config.embeddingDim())) {
                 vector.add(value);
             }
         }
@@ -82,22 +82,5 @@ final class EmbeddingApi {
         ArrayNode array = Json.array();
         results.stream().limit(limit).forEach(array::add);
         exchange.json(200, Json.write(array));
-    }
-
-    /** A deterministic unit vector for a token sequence. */
-    static float[] vector(int[] tokens, int dim) {
-        float[] vector = new float[dim];
-        long base = SimTokens.hash(tokens);
-        double norm = 0;
-        for (int i = 0; i < dim; i++) {
-            long h = SimTokens.mix(base + i);
-            vector[i] = (float) (((h >>> 11) / (double) (1L << 53)) * 2.0 - 1.0);
-            norm += vector[i] * vector[i];
-        }
-        float scale = (float) (1.0 / Math.sqrt(norm == 0 ? 1 : norm));
-        for (int i = 0; i < dim; i++) {
-            vector[i] *= scale;
-        }
-        return vector;
     }
 }

@@ -30,6 +30,16 @@ final class Logprobs {
         return list;
     }
 
+    /** What a decode worker reports as input logprobs: only the last prompt token (the prefill has the rest). */
+    static ArrayNode inputTail(int[] tokens) {
+        ArrayNode list = Json.array();
+        if (tokens.length > 0) {
+            int last = tokens.length - 1;
+            list.addArray().add(of(tokens[last], last)).add(tokens[last]).addNull();
+        }
+        return list;
+    }
+
     static ArrayNode output(int[] tokens, int promptLength) {
         ArrayNode list = Json.array();
         for (int i = 0; i < tokens.length; i++) {

@@ -120,8 +120,9 @@ final class NativeApi {
         return ids;
     }
 
-    private static ObjectNode result(TextSequence sequence, List<String> ids, boolean logprobs, boolean indexed,
-                                     boolean last) {
+    private ObjectNode result(TextSequence sequence, List<String> ids, boolean logprobs, boolean indexed,
+                              boolean last) {
+        boolean decode = config.role() == SimRole.DECODE;
         ObjectNode result = Json.object();
         result.put("text", sequence.text());
         ArrayNode outputIds = result.putArray("output_ids");
@@ -143,7 +144,7 @@ final class NativeApi {
         meta.put("cached_tokens", sequence.cachedTokens());
         meta.put("weight_version", "default");
         if (logprobs) {
-            meta.set("input_token_logprobs", Logprobs.input(sequence.prompt));
+            meta.set("input_token_logprobs", decode ? Logprobs.inputTail(sequence.prompt) : Logprobs.input(sequence.prompt));
             meta.set("output_token_logprobs", Logprobs.output(sequence.outputIds(), sequence.promptTokens()));
         }
         return result;

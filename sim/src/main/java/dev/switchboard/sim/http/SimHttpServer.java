@@ -18,9 +18,12 @@ import java.util.function.IntSupplier;
  */
 public final class SimHttpServer implements Handler<HttpServerRequest> {
 
-    /** Runs before an inference request generates (PD pairing); returns null to go on, else the error to answer. */
+    /**
+     * Runs before an inference request generates (PD pairing). Fails with {@link BadRequest} for a 400, with any
+     * other exception for a 500 whose message is answered.
+     */
     public interface Admission {
-        io.vertx.core.Future<Void> admit(JsonNode body);
+        io.vertx.core.Future<Void> admit(String path, JsonNode body);
     }
 
     private final SimRuntime runtime;
@@ -130,7 +133,7 @@ public final class SimHttpServer implements Handler<HttpServerRequest> {
             run(route, exchange, json);
             return;
         }
-        admission.admit(json).onComplete(admitted -> {
+        admission.admit(route.path, json).onComplete(admitted -> {
             if (exchange.ended()) {
                 return;
             }
