@@ -218,7 +218,8 @@ final class GenerateRun {
 
   private void stop(Started s, String reason) {
     s.lease.release();
-    if (s.call != null) s.call.cancel(reason);
+    // Abort first: a worker that sees the cancellation first forgets the request id before the Abort arrives.
     if (!s.completed) client.abort(s.worker, exchange.requestId(), reason);
+    if (s.call != null) s.call.cancel(reason);
   }
 }
