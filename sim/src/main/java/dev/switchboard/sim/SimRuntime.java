@@ -38,15 +38,17 @@ public final class SimRuntime {
     this.context = context;
     this.output = new SimOutput(config.seed());
     this.stats = new SimStats();
-    final SimEngine[] holder = new SimEngine[1];
-    this.controls = new SimControls(config.seed(), () -> holder[0].releaseHeld());
+    this.controls = new SimControls(config.seed(), this::releaseHeldStreams);
     EngineTiming timing = new EngineTiming(config.ttft().toNanos(), config.timePerToken().toNanos(),
         config.prefillTimePerToken().toNanos(), config.maxConcurrent(), config.batchLimit());
     this.engine = new SimEngine(vertx, context,
         timing, new KvCache(config.cacheCapacityTokens(), config.cacheBlockSize()), controls::isHoldingStreams);
-    holder[0] = engine;
     stats.attach(engine);
     this.workerId = config.workerIdFor(config.port());
+  }
+
+  private void releaseHeldStreams() {
+    engine.releaseHeld();
   }
 
   /** A runtime whose scheduler lives on {@code context} (an event-loop context of {@code vertx}). */

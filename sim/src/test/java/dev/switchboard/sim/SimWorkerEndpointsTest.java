@@ -248,4 +248,34 @@ class SimWorkerEndpointsTest {
         "{\"text\":\"" + prompt + "\",\"sampling_params\":{\"max_new_tokens\":1}}"));
     assertThat(body.path("meta_info").path("prompt_tokens").asInt()).isEqualTo(37);
   }
+
+  @Test
+  void chatLogprobsFollowTheOpenAiShape() {
+    JsonNode body = json(post(worker.url() + "/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"lp\"}],\"max_tokens\":3,\"logprobs\":true,\"top_logprobs\":2}"));
+    JsonNode choice = body.path("choices").get(0);
+    JsonNode content = choice.path("logprobs").path("content");
+    assertThat(content).hasSize(3);
+    StringBuilder text = new StringBuilder();
+    for (JsonNode entry : content) {
+      text.append(entry.path("token").asText());
+      assertThat(entry.path("logprob").asDouble()).isBetween(-5.0, 0.0);
+      assertThat(entry.path("top_logprobs")).hasSize(2);
+      assertThat(entry.path("top_logprobs").get(0).path("token").asText()).isEqualTo(entry.path("token").asText());
+    }
+    assertThat(text.toString()).isEqualTo(choice.path("message").path("content").asText());
+    JsonNode plain = json(post(worker.url() + "/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"lp\"}],\"max_tokens\":3}"));
+    assertThat(plain.path("choices").get(0).path("logprobs").isNull()).isTrue();
+  }
+
+  @Test
+  void completionLogprobsFollowTheLegacyShape() {
+    JsonNode body = json(post(worker.url() + "/v1/completions", "{\"prompt\":\"lp\",\"max_tokens\":4,\"logprobs\":1}"));
+    JsonNode logprobs = body.path("choices").get(0).path("logprobs");
+    assertThat(logprobs.path("tokens")).hasSize(4);
+    assertThat(logprobs.path("token_logprobs")).hasSize(4);
+    assertThat(logprobs.path("top_logprobs").get(0).size()).isEqualTo(1);
+    assertThat(logprobs.path("text_offset").get(1).asInt()).isEqualTo(logprobs.path("tokens").get(0).asText().length());
+  }
 }

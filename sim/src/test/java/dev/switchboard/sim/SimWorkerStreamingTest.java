@@ -137,4 +137,17 @@ class SimWorkerStreamingTest {
     // lower bound only: ttft + 9 decode steps after the prefill step that yields the first token
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(40 + 9 * 5);
   }
+
+  @Test
+  void streamedChatChunksCarryTheirTokensLogprobs() {
+    worker = SimWorker.start(SimConfig.of("m").withNoLatency());
+    List<String> events = events(post(worker.url() + "/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,\"max_tokens\":2,\"logprobs\":true}").body());
+    for (String event : events.subList(1, 3)) {
+      JsonNode choice = json(event).path("choices").get(0);
+      JsonNode entries = choice.path("logprobs").path("content");
+      assertThat(entries).hasSize(1);
+      assertThat(entries.get(0).path("token").asText()).isEqualTo(choice.path("delta").path("content").asText());
+    }
+  }
 }

@@ -107,6 +107,10 @@ final class OpenAiApi {
     int n = Requests.n(Requests.field(body, "n"));
     boolean stream = Requests.flag(body, "stream");
     boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+    JsonNode logprobsField = Requests.field(body, "logprobs");
+    boolean logprobs = chat ? logprobsField != null && logprobsField.asBoolean(false) : logprobsField != null;
+    int top = Math.max(0, Math.min(20, chat ? body.path("top_logprobs").asInt(0)
+        : logprobsField == null ? 0 : logprobsField.asInt(0)));
     String id = (chat ? "chatcmpl-" : "cmpl-") + exchange.runtime().nextId();
     String object = chat ? (stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
     String model = modelOf(body);
@@ -131,11 +135,13 @@ final class OpenAiApi {
             if (chat && !started[sequence.index]) {
               started[sequence.index] = true;
               ObjectNode role = Json.object().put("role", "assistant").put("content", "");
-              exchange.event(Json.write(chunk(sequence.index, role, null, null)));
+              exchange.event(Json.write(chunk(sequence.index, role, null, null, null)));
             }
             if (!delta.isEmpty()) {
-              exchange.event(Json.write(chunk(sequence.index,
-                  chat ? Json.object().put("content", delta) : null, delta, null)));
+              int position = sequence.completionTokens() - 1;
+              exchange.event(Json.write(chunk(sequence.index, chat ? Json.object().put("content", delta) : null,
+                  delta, null, logprobs ? logprobs(sequence, position, position + 1,
+                      sequence.text().length() - delta.length()) : null)));
             }
           }
 
@@ -143,7 +149,7 @@ final class OpenAiApi {
           public void sequenceDone(TextSequence sequence) {
             if (stream) {
               ObjectNode finish = chunk(sequence.index, chat ? Json.object() : null, "",
-                  FinishReasons.openAi(sequence));
+                  FinishReasons.openAi(sequence), null);
               if (sequence.matchedStop() != null) {
                 FinishReasons.putMatched((ObjectNode) finish.get("choices").get(0),
                     "matched_stop", sequence.matchedStop());
@@ -176,7 +182,11 @@ final class OpenAiApi {
               } else {
                 choice.put("text", sequence.text());
               }
-              choice.putNull("logprobs");
+              if (logprobs) {
+                choice.set("logprobs", logprobs(sequence, 0, sequence.completionTokens(), 0));
+              } else {
+                choice.putNull("logprobs");
+              }
               choice.put("finish_reason", FinishReasons.openAi(sequence));
               if (sequence.matchedStop() != null) {
                 FinishReasons.putMatched(choice, "matched_stop", sequence.matchedStop());
@@ -195,7 +205,14 @@ final class OpenAiApi {
             return node;
           }
 
-          private ObjectNode chunk(int index, ObjectNode delta, String text, String finishReason) {
+          private ObjectNode logprobs(TextSequence sequence, int from, int to, int textOffset) {
+            return chat
+                ? Json.object().set("content", Logprobs.chatContent(sequence, from, to, top))
+                : Logprobs.completion(sequence, from, to, top, textOffset);
+          }
+
+          private ObjectNode chunk(int index, ObjectNode delta, String text, String finishReason,
+              ObjectNode logprobsNode) {
             ObjectNode node = header();
             ObjectNode choice = node.putArray("choices").addObject();
             choice.put("index", index);
@@ -204,7 +221,11 @@ final class OpenAiApi {
             } else {
               choice.put("text", text);
             }
-            choice.putNull("logprobs");
+            if (logprobsNode == null) {
+              choice.putNull("logprobs");
+            } else {
+              choice.set("logprobs", logprobsNode);
+            }
             if (finishReason == null) {
               choice.putNull("finish_reason");
             } else {

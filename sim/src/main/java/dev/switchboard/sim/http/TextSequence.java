@@ -36,6 +36,7 @@ final class TextSequence implements GenerationListener {
   private FinishReason finish;
   private Object matchedStop;
   private final List<String> script;
+  private final List<String> tokenTexts = new java.util.ArrayList<>();
 
   /** @param script fixed answer pieces replacing the generated words (see {@link SimScript}), or null */
   TextSequence(int index, int[] prompt, int choice, SamplingOptions options, SimOutput output, List<String> script,
@@ -70,6 +71,7 @@ final class TextSequence implements GenerationListener {
     outputIds[produced++] = tokenId;
     int before = text.length();
     if (options.stopTokenIds().contains(tokenId)) {
+      tokenTexts.add("");
       finish = FinishReason.STOP;
       matchedStop = tokenId;
       sink.onDelta(this, "", true);
@@ -83,6 +85,7 @@ final class TextSequence implements GenerationListener {
       }
       text.append(output.word(promptHash, choice, position));
     }
+    tokenTexts.add(text.substring(before));
     for (String stop : options.stops()) {
       int at = stop.isEmpty() ? -1 : text.indexOf(stop, Math.max(0, before - stop.length() + 1));
       if (at >= 0) {
@@ -112,6 +115,8 @@ final class TextSequence implements GenerationListener {
   String text() { return text.toString(); }
   int completionTokens() { return produced; }
   int[] outputIds() { return Arrays.copyOf(outputIds, produced); }
+  /** The text each output token added (before stop trimming). */
+  List<String> tokenTexts() { return tokenTexts; }
   int cachedTokens() { return cachedTokens; }
   FinishReason finish() { return finish; }
   Object matchedStop() { return matchedStop; }
