@@ -56,11 +56,19 @@ public final class RoutingBench {
     return rows;
   }
 
-  /** The run with the median throughput (the only run when there is one). */
+  /** Each column's median over the runs (the run itself when there is one); max/min per worker from the same runs. */
   static RoutingRow median(List<RoutingRow> runs) {
-    List<RoutingRow> sorted = new ArrayList<>(runs);
-    sorted.sort(java.util.Comparator.comparingDouble(RoutingRow::requestsPerSec));
-    return sorted.get((sorted.size() - 1) / 2);
+    RoutingRow first = runs.getFirst();
+    return new RoutingRow(first.workload(), first.policy(), first.requests(),
+        (int) med(runs, RoutingRow::errors), med(runs, RoutingRow::requestsPerSec), med(runs, RoutingRow::outputTokensPerSec),
+        med(runs, RoutingRow::hitRate), med(runs, RoutingRow::ttftP50Ms), med(runs, RoutingRow::ttftP99Ms),
+        med(runs, RoutingRow::e2eP50Ms), med(runs, RoutingRow::e2eP99Ms), (long) med(runs, RoutingRow::maxPerWorker),
+        (long) med(runs, RoutingRow::minPerWorker), med(runs, RoutingRow::wallSecs));
+  }
+
+  private static double med(List<RoutingRow> runs, java.util.function.ToDoubleFunction<RoutingRow> column) {
+    double[] v = runs.stream().mapToDouble(column).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** A short unmeasured run so the JIT has compiled the gateway, the simulator and the driver. */

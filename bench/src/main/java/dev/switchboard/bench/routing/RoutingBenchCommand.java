@@ -44,7 +44,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   int conversations;
   @Option(names = "--rate", defaultValue = "inf", description = "requests (scripts) started per second, Poisson; inf = as fast as concurrency allows")
   String rate;
-  @Option(names = "--repeat", defaultValue = "1", description = "runs per policy, in rotated order; the median by req/s is shown (default ${DEFAULT-VALUE})")
+  @Option(names = "--repeat", defaultValue = "1", description = "runs per policy, in rotated order; each number shown is its median over the runs (default ${DEFAULT-VALUE})")
   int repeat;
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
@@ -119,7 +119,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
       for (Workload w : list) System.out.printf(Locale.ROOT, "workload %s: %d requests%n", w.name(), w.requests());
       System.out.println(header());
     }
-    if (!json && repeat > 1) System.out.printf(Locale.ROOT, "each row: the median of %d runs by req/s%n", repeat);
+    if (!json && repeat > 1) System.out.printf(Locale.ROOT, "each number: its median over %d runs (policies in rotated order)%n", repeat);
     List<RoutingRow> rows = RoutingBench.run(plan, row -> {
       if (!json) System.out.println(format(row));
     });

@@ -5,8 +5,6 @@ import dev.switchboard.sim.SimStats;
 import dev.switchboard.sim.SimWorker;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,23 +60,19 @@ public final class SimFleet implements AutoCloseable {
     return c;
   }
 
-  /** Waits until no worker runs or queues anything, then empties every KV cache over HTTP. */
+  /** Waits until no worker runs or queues anything, then empties every KV cache (what /flush_cache does). */
   public void idleAndFlush() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (workers.stream().anyMatch(w -> w.stats().running() + w.stats().waiting() > 0)) {
       if (System.nanoTime() > deadline) throw new IllegalStateException("simulated workers did not drain in 60 s");
       Thread.sleep(20);
     }
-    var client = vertx.createHttpClient();
-    try {
-      for (SimWorker w : workers) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port()).setURI("/flush_cache");
-        int status = client.request(o).compose(r -> r.send()).compose(r -> r.body().map(b -> r.statusCode()))
-            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        if (status != 200) throw new IllegalStateException("flush_cache on " + w.url() + " answered " + status);
+    for (SimWorker w : workers) {
+      try {
+        w.runtime().engine().flushCache().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("the KV cache of " + w.url() + " did not flush within 30 s", e);
       }
-    } finally {
-      client.close();
     }
   }
 

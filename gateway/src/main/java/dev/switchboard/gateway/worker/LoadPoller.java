@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks HTTP workers for their own view of their load ({@code GET /get_load}) on a fixed interval and records it
@@ -20,6 +24,7 @@ import java.util.function.Predicate;
  */
 public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable {
   static final int UNSUPPORTED_RETRY_TICKS = 60;
+  private static final Logger log = LoggerFactory.getLogger(LoadPoller.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Fetches one worker's {@code /get_load} body; fails with the HTTP status when there is one. */
@@ -60,7 +65,7 @@ public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable 
   }
 
   @Override
-  public void workersChanged(WorkerSnapshot snapshot, java.util.List<Worker> added, java.util.List<Worker> removed) {
+  public void workersChanged(WorkerSnapshot snapshot, List<Worker> added, List<Worker> removed) {
     for (Worker w : removed) {
       unsupportedSince.remove(w);
       inFlight.remove(w);
@@ -68,6 +73,14 @@ public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable 
   }
 
   private void pollAll() {
+    try {
+      pollAllOnce();
+    } catch (RuntimeException e) {
+      log.warn("load poll failed", e); // keep the schedule alive: an exception would cancel it
+    }
+  }
+
+  private void pollAllOnce() {
     tick++;
     for (Worker w : registry.snapshot().all()) {
       if (w.connection() != ConnectionMode.HTTP || !wanted.test(w)) continue;
@@ -80,7 +93,7 @@ public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable 
           unsupportedSince.remove(w);
           w.reportedLoad(parse(body));
         } else {
-          Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           if (cause instanceof StatusFailure s && (s.status() == 404 || s.status() == 501)) unsupportedSince.putIfAbsent(w, tick);
           w.reportedLoad(-1);
         }
@@ -98,7 +111,7 @@ public final class LoadPoller implements WorkerRegistry.Listener, AutoCloseable 
       if (root == null) return -1;
       long sum = 0;
       boolean any = false;
-      Iterable<JsonNode> entries = root.isArray() ? root : java.util.List.of(root);
+      Iterable<JsonNode> entries = root.isArray() ? root : List.of(root);
       for (JsonNode e : entries) {
         JsonNode v = e.get("num_reqs");
         if (v != null && v.canConvertToLong()) {
