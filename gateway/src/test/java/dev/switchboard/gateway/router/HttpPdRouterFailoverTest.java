@@ -11,6 +11,12 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.sim.SimWorker;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,6 +54,31 @@ class HttpPdRouterFailoverTest {
       HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\", \"stream\": true}");
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(json(r.body()).at("/error/message").asText()).contains(decode.url());
+    }
+  }
+
+  @Test
+  void aDecodeThatDiesMidStreamEndsTheStreamWithAValidJsonErrorEventAndDone() throws Exception {
+    SimWorker decode = PdFleet.decode();
+    try (SimWorker prefill = PdFleet.prefill(); Gateway g = PdFleet.gateway(NO_RECHECK, 3, prefill, decode)) {
+      decode.controls().holdStreamsAfterFirstEvent(true);
+      HttpResponse<Stream<String>> r = PdFleet.HTTP.send(PdFleet.request(g, "/generate",
+          "{\"text\": \"break\", \"stream\": true, \"sampling_params\": {\"max_new_tokens\": 8}}"),
+          HttpResponse.BodyHandlers.ofLines());
+      assertThat(r.statusCode()).isEqualTo(200);
+      Iterator<String> lines = r.body().iterator();
+      assertThat(CompletableFuture.supplyAsync(lines::next).get(10, TimeUnit.SECONDS)).startsWith("data: {");
+      decode.close(); // the decode worker dies while its stream is held open
+      List<String> events = new ArrayList<>();
+      lines.forEachRemaining(l -> {
+        if (l.startsWith("data: ")) events.add(l);
+      });
+      assertThat(events).hasSize(2);
+      assertThat(events.getLast()).isEqualTo("data: [DONE]");
+      JsonNode error = json(events.getFirst().substring(6)).get("error");
+      assertThat(error.get("code").asText()).isEqualTo("worker_unreachable");
+      assertThat(error.get("message").asText()).contains("decode worker").contains(decode.url());
+      await().untilAsserted(() -> assertThat(g.registry().snapshot().all()).allSatisfy(w -> assertThat(w.inFlight()).isZero()));
     }
   }
 
