@@ -320,6 +320,24 @@ class HttpRegularRouterTest {
   }
 
   @Test
+  void hangingWorkerTimesOutWith504WhileOtherClientsAreServed() throws Exception {
+    try (Fleet f = Fleet.start(List.of(SimSpec.of(sim("slow")), SimSpec.of(sim("fast"))),
+        g -> g.withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1), Map.of()).awaitReady()) {
+      f.sim(0).controls().hang(true);
+      HttpRequest hanging = HttpRequest.newBuilder(f.uri("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chat("slow", "wait", false))).build();
+      var pending = f.http().sendAsync(hanging, HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < 10; i++) {
+        assertThat(f.post("/v1/chat/completions", chat("fast", "go" + i, false)).statusCode()).isEqualTo(200);
+      }
+      assertThat(pending).isNotDone();
+      HttpResponse<String> timedOut = pending.get();
+      assertThat(timedOut.statusCode()).isEqualTo(504);
+      assertThat(json(timedOut.body()).path("error").path("message").asText()).contains(f.sim(0).url(), "did not answer in time");
+    }
+  }
+
+  @Test
   void routersPageShowsWorkersHealthAndLoad() throws Exception {
     try (Fleet f = Fleet.start(sim("a"), sim("b")).awaitReady()) {
       JsonNode routers = json(f.get("/routers").body()).path("routers");

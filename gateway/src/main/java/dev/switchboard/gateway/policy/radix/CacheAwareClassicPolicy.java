@@ -31,6 +31,8 @@ public final class CacheAwareClassicPolicy implements Policy {
 
   @Override public String name() { return "cache_aware_classic"; }
 
+  public CacheAwareSettings settings() { return settings; }
+
   @Override public boolean needsRoutingText() { return true; }
 
   @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }

@@ -32,6 +32,8 @@ public final class CacheAwarePolicy implements Policy {
 
   @Override public String name() { return "cache_aware"; }
 
+  public CacheAwareSettings settings() { return settings; }
+
   @Override public boolean needsRoutingText() { return true; }
 
   @Override public boolean usesReportedLoad() { return true; }
