@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.Gateway;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimRole;
 import dev.switchboard.sim.SimWorker;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -79,6 +81,20 @@ class HttpPdRouterFailoverTest {
       assertThat(error.get("code").asText()).isEqualTo("worker_unreachable");
       assertThat(error.get("message").asText()).contains("decode worker").contains(decode.url());
       await().untilAsserted(() -> assertThat(g.registry().snapshot().all()).allSatisfy(w -> assertThat(w.inFlight()).isZero()));
+    }
+  }
+
+  @Test
+  void anIpv6PrefillIsAnnouncedWithBracketsAndPairs() {
+    try (SimWorker prefill = SimWorker.start(SimConfig.of(PdFleet.MODEL).withHost("::1").withRole(SimRole.PREFILL).withNoLatency());
+         SimWorker decode = PdFleet.decode(); Gateway g = PdFleet.gateway(NO_RECHECK, 1, prefill, decode)) {
+      assertThat(prefill.url()).startsWith("http://[::1]:");
+      HttpResponse<String> r = post(g, "/generate", "{\"text\": \"over ipv6\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode sent = json(inference(decode, "/generate").getFirst().bodyAsString());
+      assertThat(sent.get("bootstrap_host").asText()).isEqualTo("[::1]");
+      assertThat(sent.get("bootstrap_port").asInt()).isEqualTo(prefill.bootstrapPort());
+      assertThat(decode.stats().bootstrapFailures()).isZero();
     }
   }
 
