@@ -8,9 +8,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.Gateway;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimRole;
 import dev.switchboard.sim.SimWorker;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,6 +56,45 @@ class HttpPdRouterFailoverTest {
       HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\", \"stream\": true}");
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(json(r.body()).at("/error/message").asText()).contains(decode.url());
+    }
+  }
+
+  @Test
+  void aDecodeThatDiesMidStreamEndsTheStreamWithAValidJsonErrorEventAndDone() throws Exception {
+    SimWorker decode = PdFleet.decode();
+    try (SimWorker prefill = PdFleet.prefill(); Gateway g = PdFleet.gateway(NO_RECHECK, 3, prefill, decode)) {
+      decode.controls().holdStreamsAfterFirstEvent(true);
+      HttpResponse<Stream<String>> r = PdFleet.HTTP.send(PdFleet.request(g, "/generate",
+          "{\"text\": \"break\", \"stream\": true, \"sampling_params\": {\"max_new_tokens\": 8}}"),
+          HttpResponse.BodyHandlers.ofLines());
+      assertThat(r.statusCode()).isEqualTo(200);
+      Iterator<String> lines = r.body().iterator();
+      assertThat(CompletableFuture.supplyAsync(lines::next).get(10, TimeUnit.SECONDS)).startsWith("data: {");
+      decode.close(); // the decode worker dies while its stream is held open
+      List<String> events = new ArrayList<>();
+      lines.forEachRemaining(l -> {
+        if (l.startsWith("data: ")) events.add(l);
+      });
+      assertThat(events).hasSize(2);
+      assertThat(events.getLast()).isEqualTo("data: [DONE]");
+      JsonNode error = json(events.getFirst().substring(6)).get("error");
+      assertThat(error.get("code").asText()).isEqualTo("worker_unreachable");
+      assertThat(error.get("message").asText()).contains("decode worker").contains(decode.url());
+      await().untilAsserted(() -> assertThat(g.registry().snapshot().all()).allSatisfy(w -> assertThat(w.inFlight()).isZero()));
+    }
+  }
+
+  @Test
+  void anIpv6PrefillIsAnnouncedWithBracketsAndPairs() {
+    try (SimWorker prefill = SimWorker.start(SimConfig.of(PdFleet.MODEL).withHost("::1").withRole(SimRole.PREFILL).withNoLatency());
+         SimWorker decode = PdFleet.decode(); Gateway g = PdFleet.gateway(NO_RECHECK, 1, prefill, decode)) {
+      assertThat(prefill.url()).startsWith("http://[::1]:");
+      HttpResponse<String> r = post(g, "/generate", "{\"text\": \"over ipv6\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode sent = json(inference(decode, "/generate").getFirst().bodyAsString());
+      assertThat(sent.get("bootstrap_host").asText()).isEqualTo("[::1]");
+      assertThat(sent.get("bootstrap_port").asInt()).isEqualTo(prefill.bootstrapPort());
+      assertThat(decode.stats().bootstrapFailures()).isZero();
     }
   }
 

@@ -287,22 +287,6 @@ class HttpPdRouterTest {
   }
 
   @Test
-  void aDecodeStreamThatBreaksEndsWithAValidJsonErrorEventAndDone() {
-    // The decode starts after the prefill has answered its head, so the pair is judged (and the stream relayed)
-    // before the decode breaks; a break before that is a failure with nothing streamed, retried instead.
-    decodes.forEach(d -> d.controls().dropMidStream(true).slowStart(Duration.ofMillis(100)));
-    HttpResponse<String> r = post(gateway, "/generate",
-        "{\"text\": \"break\", \"stream\": true, \"sampling_params\": {\"max_new_tokens\": 8}}");
-    assertThat(r.statusCode()).isEqualTo(200);
-    List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
-    assertThat(events).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(events.getLast()).isEqualTo("data: [DONE]");
-    JsonNode error = json(events.get(events.size() - 2).substring(6)).get("error");
-    assertThat(error.get("code").asText()).isEqualTo("worker_unreachable");
-    assertThat(error.get("message").asText()).contains("decode worker");
-  }
-
-  @Test
   void clientLeavingMidStreamCancelsTheDecodeAndReleasesBothLeases() throws Exception {
     decodes.forEach(d -> d.controls().holdStreamsAfterFirstEvent(true));
     try (Socket socket = streamingRequest("leave mid-stream")) {

@@ -75,7 +75,8 @@ final class PdFleet {
     List<WorkerSpec> specs = new ArrayList<>();
     for (SimWorker s : sims) specs.add(spec(s));
     GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withMaxAttempts(maxAttempts)
-        .withHealth(new HealthSettings(healthInterval, Duration.ofSeconds(2), 1, 1, "/health"));
+        // Three failed probes of 5 s before a worker is out: a probe slowed by a burst of test load must not be one.
+        .withHealth(new HealthSettings(healthInterval, Duration.ofSeconds(5), 3, 1, "/health"));
     Gateway gateway = Gateway.start(new DeploymentConfig(g, Map.of(), specs));
     await().atMost(Duration.ofSeconds(10))
         .until(() -> gateway.registry().snapshot().all().stream().allMatch(Worker::isHealthy));
