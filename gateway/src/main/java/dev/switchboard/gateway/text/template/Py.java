@@ -663,8 +663,13 @@ final class Py {
 
   /** jinja2 {@code obj.name}: Python attribute first (methods), then item. */
   static Object getattr(Object obj, String name) {
+    return getattr(obj, name, Methods.isDictMethod(name));
+  }
+
+  /** As {@link #getattr(Object, String)} with the dict-method check done by the caller (once, at parse time). */
+  static Object getattr(Object obj, String name, boolean dictMethod) {
     if (obj instanceof Map<?, ?> m) {
-      if (Methods.isDictMethod(name)) {
+      if (dictMethod) {
         return new Methods.BoundMethod(obj, name);
       }
       Object v = m.get(name);

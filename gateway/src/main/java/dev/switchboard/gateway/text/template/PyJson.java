@@ -27,7 +27,7 @@ final class PyJson {
   static final PyJson DEFAULT = new PyJson(null, ", ", ": ", false, false);
 
   String dumps(Object value) {
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(256);
     write(sb, value, 0);
     return sb.toString();
   }
