@@ -17,89 +17,89 @@ import java.util.Objects;
  * Not thread-safe: one instance per generated sequence.
  */
 public final class IncrementalDetokenizer {
-    private static final char REPLACEMENT = '\uFFFD';
+  private static final char REPLACEMENT = '\uFFFD';
 
-    private final TokenDecoder decoder;
-    private final boolean skipSpecialTokens;
-    private int[] ids = new int[32];
-    private int size;
-    private int dropped;
-    private int prefixOffset;
-    private int readOffset;
-    private String prefixText = "";
+  private final TokenDecoder decoder;
+  private final boolean skipSpecialTokens;
+  private int[] ids = new int[32];
+  private int size;
+  private int dropped;
+  private int prefixOffset;
+  private int readOffset;
+  private String prefixText = "";
 
-    public IncrementalDetokenizer(TokenDecoder decoder, boolean skipSpecialTokens) {
-        this.decoder = Objects.requireNonNull(decoder, "decoder");
-        this.skipSpecialTokens = skipSpecialTokens;
+  public IncrementalDetokenizer(TokenDecoder decoder, boolean skipSpecialTokens) {
+    this.decoder = Objects.requireNonNull(decoder, "decoder");
+    this.skipSpecialTokens = skipSpecialTokens;
+  }
+
+  /** Adds one token id; returns the text that became final (possibly empty). */
+  public String push(int id) {
+    append(id);
+    return advance(false);
+  }
+
+  /** Adds {@code ids[from, to)} at once (one decode for the whole run); returns the text that became final. */
+  public String push(int[] chunk, int from, int to) {
+    Objects.checkFromToIndex(from, to, chunk.length);
+    for (int i = from; i < to; i++) {
+      append(chunk[i]);
     }
+    return from == to ? "" : advance(false);
+  }
 
-    /** Adds one token id; returns the text that became final (possibly empty). */
-    public String push(int id) {
-        append(id);
-        return advance(false);
-    }
+  public String push(int[] chunk) {
+    return push(chunk, 0, chunk.length);
+  }
 
-    /** Adds {@code ids[from, to)} at once (one decode for the whole run); returns the text that became final. */
-    public String push(int[] chunk, int from, int to) {
-        Objects.checkFromToIndex(from, to, chunk.length);
-        for (int i = from; i < to; i++) {
-            append(chunk[i]);
-        }
-        return from == to ? "" : advance(false);
-    }
+  /**
+   * Emits everything not yet emitted, even a trailing incomplete character (as U+FFFD, exactly like the one-shot
+   * decode). Call once at the end of the sequence; the concatenation of all returned text then equals
+   * {@code decoder.decode(allIds, skipSpecialTokens)}.
+   */
+  public String flush() {
+    return advance(true);
+  }
 
-    public String push(int[] chunk) {
-        return push(chunk, 0, chunk.length);
-    }
+  /** Number of ids pushed so far. */
+  public int tokenCount() {
+    return size + dropped;
+  }
 
-    /**
-     * Emits everything not yet emitted, even a trailing incomplete character (as U+FFFD, exactly like the one-shot
-     * decode). Call once at the end of the sequence; the concatenation of all returned text then equals
-     * {@code decoder.decode(allIds, skipSpecialTokens)}.
-     */
-    public String flush() {
-        return advance(true);
+  private String advance(boolean force) {
+    if (readOffset == size) {
+      return "";
     }
+    String text = decoder.decode(Arrays.copyOfRange(ids, prefixOffset, size), skipSpecialTokens);
+    if (text.length() <= prefixText.length() || (!force && text.charAt(text.length() - 1) == REPLACEMENT)) {
+      return "";
+    }
+    String delta = text.substring(prefixText.length());
+    prefixOffset = readOffset;
+    readOffset = size;
+    prefixText = prefixOffset == readOffset
+        ? ""
+        : decoder.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), skipSpecialTokens);
+    return delta;
+  }
 
-    /** Number of ids pushed so far. */
-    public int tokenCount() {
-        return size + dropped;
+  private void append(int id) {
+    if (size == ids.length) {
+      compactOrGrow();
     }
+    ids[size++] = id;
+  }
 
-    private String advance(boolean force) {
-        if (readOffset == size) {
-            return "";
-        }
-        String text = decoder.decode(Arrays.copyOfRange(ids, prefixOffset, size), skipSpecialTokens);
-        if (text.length() <= prefixText.length() || (!force && text.charAt(text.length() - 1) == REPLACEMENT)) {
-            return "";
-        }
-        String delta = text.substring(prefixText.length());
-        prefixOffset = readOffset;
-        readOffset = size;
-        prefixText = prefixOffset == readOffset
-                ? ""
-                : decoder.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), skipSpecialTokens);
-        return delta;
+  /** Ids before prefixOffset are never decoded again: drop them instead of growing when they fill half. */
+  private void compactOrGrow() {
+    if (prefixOffset >= ids.length / 2) {
+      System.arraycopy(ids, prefixOffset, ids, 0, size - prefixOffset);
+      size -= prefixOffset;
+      readOffset -= prefixOffset;
+      dropped += prefixOffset;
+      prefixOffset = 0;
+    } else {
+      ids = Arrays.copyOf(ids, ids.length * 2);
     }
-
-    private void append(int id) {
-        if (size == ids.length) {
-            compactOrGrow();
-        }
-        ids[size++] = id;
-    }
-
-    /** Ids before prefixOffset are never decoded again: drop them instead of growing when they fill half. */
-    private void compactOrGrow() {
-        if (prefixOffset >= ids.length / 2) {
-            System.arraycopy(ids, prefixOffset, ids, 0, size - prefixOffset);
-            size -= prefixOffset;
-            readOffset -= prefixOffset;
-            dropped += prefixOffset;
-            prefixOffset = 0;
-        } else {
-            ids = Arrays.copyOf(ids, ids.length * 2);
-        }
-    }
+  }
 }

@@ -12,77 +12,77 @@ import java.util.List;
  * O((held + delta) x stops x longest stop) and never rescans earlier output.
  */
 public final class StopSequenceMatcher {
-    private final List<String> stops;
-    private final int longestStop;
-    private final boolean noStopTrim;
-    private String held = "";
-    private String matched;
+  private final List<String> stops;
+  private final int longestStop;
+  private final boolean noStopTrim;
+  private String held = "";
+  private String matched;
 
-    public StopSequenceMatcher(List<String> stops, boolean noStopTrim) {
-        this.stops = stops.stream().filter(s -> !s.isEmpty()).distinct().toList();
-        this.longestStop = this.stops.stream().mapToInt(String::length).max().orElse(0);
-        this.noStopTrim = noStopTrim;
+  public StopSequenceMatcher(List<String> stops, boolean noStopTrim) {
+    this.stops = stops.stream().filter(s -> !s.isEmpty()).distinct().toList();
+    this.longestStop = this.stops.stream().mapToInt(String::length).max().orElse(0);
+    this.noStopTrim = noStopTrim;
+  }
+
+  /** Adds text; returns the part that is now certain to be output (possibly empty). */
+  public String push(String text) {
+    if (matched != null || text.isEmpty()) {
+      return "";
     }
+    if (stops.isEmpty()) {
+      return text;
+    }
+    String buffer = held.concat(text);
+    int matchEnd = Integer.MAX_VALUE;
+    String match = null;
+    for (String stop : stops) {
+      int at = buffer.indexOf(stop);
+      if (at < 0) {
+        continue;
+      }
+      int end = at + stop.length();
+      if (end < matchEnd || (end == matchEnd && stop.length() > match.length())) {
+        matchEnd = end;
+        match = stop;
+      }
+    }
+    if (match != null) {
+      matched = match;
+      held = "";
+      return buffer.substring(0, noStopTrim ? matchEnd : matchEnd - match.length());
+    }
+    int keepFrom = startOfPossibleStop(buffer);
+    held = buffer.substring(keepFrom);
+    return buffer.substring(0, keepFrom);
+  }
 
-    /** Adds text; returns the part that is now certain to be output (possibly empty). */
-    public String push(String text) {
-        if (matched != null || text.isEmpty()) {
-            return "";
+  /** Releases held text at the end of the sequence (a partial stop is not a stop). */
+  public String flush() {
+    String rest = held;
+    held = "";
+    return rest;
+  }
+
+  public boolean stopped() {
+    return matched != null;
+  }
+
+  /** The stop string that matched, or null. */
+  public String matchedStop() {
+    return matched;
+  }
+
+  /** Index of the longest suffix of {@code buffer} that is a proper prefix of a stop string (length if none). */
+  private int startOfPossibleStop(String buffer) {
+    int length = buffer.length();
+    for (int from = Math.max(0, length - longestStop + 1); from < length; from++) {
+      int suffixLength = length - from;
+      for (String stop : stops) {
+        if (stop.length() > suffixLength && stop.regionMatches(0, buffer, from, suffixLength)) {
+          return from;
         }
-        if (stops.isEmpty()) {
-            return text;
-        }
-        String buffer = held.concat(text);
-        int matchEnd = Integer.MAX_VALUE;
-        String match = null;
-        for (String stop : stops) {
-            int at = buffer.indexOf(stop);
-            if (at < 0) {
-                continue;
-            }
-            int end = at + stop.length();
-            if (end < matchEnd || (end == matchEnd && stop.length() > match.length())) {
-                matchEnd = end;
-                match = stop;
-            }
-        }
-        if (match != null) {
-            matched = match;
-            held = "";
-            return buffer.substring(0, noStopTrim ? matchEnd : matchEnd - match.length());
-        }
-        int keepFrom = startOfPossibleStop(buffer);
-        held = buffer.substring(keepFrom);
-        return buffer.substring(0, keepFrom);
+      }
     }
-
-    /** Releases held text at the end of the sequence (a partial stop is not a stop). */
-    public String flush() {
-        String rest = held;
-        held = "";
-        return rest;
-    }
-
-    public boolean stopped() {
-        return matched != null;
-    }
-
-    /** The stop string that matched, or null. */
-    public String matchedStop() {
-        return matched;
-    }
-
-    /** Index of the longest suffix of {@code buffer} that is a proper prefix of a stop string (length if none). */
-    private int startOfPossibleStop(String buffer) {
-        int length = buffer.length();
-        for (int from = Math.max(0, length - longestStop + 1); from < length; from++) {
-            int suffixLength = length - from;
-            for (String stop : stops) {
-                if (stop.length() > suffixLength && stop.regionMatches(0, buffer, from, suffixLength)) {
-                    return from;
-                }
-            }
-        }
-        return length;
-    }
+    return length;
+  }
 }

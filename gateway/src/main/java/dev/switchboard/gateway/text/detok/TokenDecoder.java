@@ -6,5 +6,5 @@ package dev.switchboard.gateway.text.detok;
  */
 @FunctionalInterface
 public interface TokenDecoder {
-    String decode(int[] ids, boolean skipSpecialTokens);
+  String decode(int[] ids, boolean skipSpecialTokens);
 }

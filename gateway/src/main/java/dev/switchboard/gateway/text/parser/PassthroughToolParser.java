@@ -3,13 +3,13 @@ package dev.switchboard.gateway.text.parser;
 /** No tool extraction: all text is content. */
 public final class PassthroughToolParser implements ToolCallParser {
 
-    @Override
-    public ToolStreamUpdate push(String text) {
-        return text.isEmpty() ? ToolStreamUpdate.EMPTY : new ToolStreamUpdate(text, java.util.List.of());
-    }
+  @Override
+  public ToolStreamUpdate push(String text) {
+    return text.isEmpty() ? ToolStreamUpdate.EMPTY : new ToolStreamUpdate(text, java.util.List.of());
+  }
 
-    @Override
-    public ToolStreamUpdate finish() {
-        return ToolStreamUpdate.EMPTY;
-    }
+  @Override
+  public ToolStreamUpdate finish() {
+    return ToolStreamUpdate.EMPTY;
+  }
 }

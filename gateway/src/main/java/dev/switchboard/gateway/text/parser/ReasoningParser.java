@@ -7,17 +7,17 @@ package dev.switchboard.gateway.text.parser;
  */
 public sealed interface ReasoningParser permits ThinkTagReasoningParser, PassthroughReasoningParser {
 
-    ReasoningDelta push(String text);
+  ReasoningDelta push(String text);
 
-    ReasoningDelta finish();
+  ReasoningDelta finish();
 
-    /** True while the parser is inside the reasoning block (tool parsing must wait until it ends). */
-    boolean inReasoning();
+  /** True while the parser is inside the reasoning block (tool parsing must wait until it ends). */
+  boolean inReasoning();
 
-    /** One-shot parse of a whole output with this (fresh) parser. */
-    default ReasoningDelta parse(String text) {
-        ReasoningDelta first = push(text);
-        ReasoningDelta last = finish();
-        return new ReasoningDelta(first.reasoning() + last.reasoning(), first.normal() + last.normal());
-    }
+  /** One-shot parse of a whole output with this (fresh) parser. */
+  default ReasoningDelta parse(String text) {
+    ReasoningDelta first = push(text);
+    ReasoningDelta last = finish();
+    return new ReasoningDelta(first.reasoning() + last.reasoning(), first.normal() + last.normal());
+  }
 }

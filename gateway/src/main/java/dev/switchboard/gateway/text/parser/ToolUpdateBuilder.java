@@ -6,71 +6,62 @@ import java.util.function.Supplier;
 
 /** Collects the output of one push: normal text and tool-call deltas, merging fragments of the same call. */
 final class ToolUpdateBuilder {
-    private final Supplier<String> ids;
-    private final StringBuilder normal = new StringBuilder();
-    private final List<Entry> entries = new ArrayList<>();
-    private int calls;
+  private final Supplier<String> ids;
+  private final StringBuilder normal = new StringBuilder();
+  private final List<Entry> entries = new ArrayList<>();
+  private int calls;
 
-    ToolUpdateBuilder(Supplier<String> ids) {
-        this.ids = ids;
+  ToolUpdateBuilder(Supplier<String> ids) {
+    this.ids = ids;
+  }
+
+  void normal(CharSequence text) {
+    normal.append(text);
+  }
+
+  /** Starts the next tool call (its first delta carries a new id and the name); returns its index. */
+  int begin(String name) {
+    int index = calls++;
+    entries.add(new Entry(index, ids.get(), name));
+    return index;
+  }
+
+  void arguments(int index, CharSequence fragment) {
+    if (fragment.isEmpty()) {
+      return;
     }
-
-    void normal(CharSequence text) {
-        normal.append(text);
+    Entry last = entries.isEmpty() ? null : entries.getLast();
+    if (last == null || last.index != index) {
+      last = new Entry(index, null, null);
+      entries.add(last);
     }
+    last.arguments.append(fragment);
+  }
 
-    void normal(CharSequence text, int from, int to) {
-        normal.append(text, from, to);
+  ToolStreamUpdate drain() {
+    if (normal.isEmpty() && entries.isEmpty()) {
+      return ToolStreamUpdate.EMPTY;
     }
-
-    /** Starts the next tool call (its first delta carries a new id and the name); returns its index. */
-    int begin(String name) {
-        int index = calls++;
-        entries.add(new Entry(index, ids.get(), name));
-        return index;
+    List<ToolCallDelta> deltas = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      deltas.add(new ToolCallDelta(e.index, e.id, e.name, e.arguments.toString()));
     }
+    ToolStreamUpdate update = new ToolStreamUpdate(normal.toString(), deltas);
+    normal.setLength(0);
+    entries.clear();
+    return update;
+  }
 
-    void arguments(int index, CharSequence fragment) {
-        if (fragment.isEmpty()) {
-            return;
-        }
-        Entry last = entries.isEmpty() ? null : entries.getLast();
-        if (last == null || last.index != index) {
-            last = new Entry(index, null, null);
-            entries.add(last);
-        }
-        last.arguments.append(fragment);
+  private static final class Entry {
+    final int index;
+    final String id;
+    final String name;
+    final StringBuilder arguments = new StringBuilder();
+
+    Entry(int index, String id, String name) {
+      this.index = index;
+      this.id = id;
+      this.name = name;
     }
-
-    /** Number of calls begun so far. */
-    int callCount() {
-        return calls;
-    }
-
-    ToolStreamUpdate drain() {
-        if (normal.isEmpty() && entries.isEmpty()) {
-            return ToolStreamUpdate.EMPTY;
-        }
-        List<ToolCallDelta> deltas = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            deltas.add(new ToolCallDelta(e.index, e.id, e.name, e.arguments.toString()));
-        }
-        ToolStreamUpdate update = new ToolStreamUpdate(normal.toString(), deltas);
-        normal.setLength(0);
-        entries.clear();
-        return update;
-    }
-
-    private static final class Entry {
-        final int index;
-        final String id;
-        final String name;
-        final StringBuilder arguments = new StringBuilder();
-
-        Entry(int index, String id, String name) {
-            this.index = index;
-            this.id = id;
-            this.name = name;
-        }
-    }
+  }
 }

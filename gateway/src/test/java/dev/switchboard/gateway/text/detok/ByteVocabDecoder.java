@@ -11,29 +11,29 @@ import java.util.Set;
  * the way SentencePiece/Metaspace decoders do, to check that deltas keep the spaces between words.
  */
 final class ByteVocabDecoder implements TokenDecoder {
-    private final List<byte[]> vocab;
-    private final Set<Integer> specialIds;
-    private final boolean stripLeadingSpace;
+  private final List<byte[]> vocab;
+  private final Set<Integer> specialIds;
+  private final boolean stripLeadingSpace;
 
-    ByteVocabDecoder(List<byte[]> vocab, Set<Integer> specialIds, boolean stripLeadingSpace) {
-        this.vocab = vocab;
-        this.specialIds = specialIds;
-        this.stripLeadingSpace = stripLeadingSpace;
-    }
+  ByteVocabDecoder(List<byte[]> vocab, Set<Integer> specialIds, boolean stripLeadingSpace) {
+    this.vocab = vocab;
+    this.specialIds = specialIds;
+    this.stripLeadingSpace = stripLeadingSpace;
+  }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 
-    @Override
-    public String decode(int[] ids, boolean skipSpecialTokens) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int id : ids) {
-            if (!(skipSpecialTokens && specialIds.contains(id))) {
-                bytes.writeBytes(vocab.get(id));
-            }
-        }
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        return stripLeadingSpace && text.startsWith(" ") ? text.substring(1) : text;
+  @Override
+  public String decode(int[] ids, boolean skipSpecialTokens) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int id : ids) {
+      if (!(skipSpecialTokens && specialIds.contains(id))) {
+        bytes.writeBytes(vocab.get(id));
+      }
     }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    return stripLeadingSpace && text.startsWith(" ") ? text.substring(1) : text;
+  }
 }
