@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ final class GenerateRun {
   private final Function<Set<Worker>, Targets> picker;
   private final Set<Worker> tried = new HashSet<>(4);
   private final List<Started> started = new ArrayList<>(2);
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
   private int attempt;
   private boolean done;
 
@@ -112,14 +116,33 @@ final class GenerateRun {
     started.add(s);
     try {
       s.call = client.generate(worker, request, new SchedulerClient.GenerateListener() {
-        @Override public void onResponse(GenerateResponse r) { context.runOnContext(v -> response(s, r)); }
-        @Override public void onFailure(Throwable t) { context.runOnContext(v -> failure(s, t)); }
-        @Override public void onEnd() { context.runOnContext(v -> ended(s)); }
+        @Override public void onResponse(GenerateResponse r) { post(() -> response(s, r)); }
+        @Override public void onFailure(Throwable t) { post(() -> failure(s, t)); }
+        @Override public void onEnd() { post(() -> ended(s)); }
       });
     } catch (RuntimeException e) {
-      context.runOnContext(v -> failure(s, e));
+      post(() -> failure(s, e));
     }
     return s;
+  }
+
+  /**
+   * Hands a stream event (from a gRPC thread) to the request's event loop. Events that arrive while a drain is
+   * scheduled or running join it, so a burst of tokens costs one wake-up and one socket write.
+   */
+  private void post(Runnable event) {
+    inbox.add(event);
+    if (draining.compareAndSet(false, true)) context.runOnContext(v -> drain());
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable event;
+      while ((event = inbox.poll()) != null) event.run();
+      writer.flush();
+      draining.set(false);
+      if (inbox.isEmpty() || !draining.compareAndSet(false, true)) return;
+    }
   }
 
   private boolean stale(Started s) {
@@ -213,7 +236,10 @@ final class GenerateRun {
     for (Started s : started) {
       if (!s.abandoned) stop(s, reason);
     }
-    if (error != null) exchange.fail(error);
+    if (error != null) {
+      writer.flush();
+      exchange.fail(error);
+    }
   }
 
   private void stop(Started s, String reason) {

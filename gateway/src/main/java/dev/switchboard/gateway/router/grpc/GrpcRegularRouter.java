@@ -69,8 +69,7 @@ public final class GrpcRegularRouter extends GrpcRouterBase {
   }
 
   @Override
-  protected boolean embed(Exchange exchange, String model) {
+  protected void embed(Exchange exchange, String model) {
     embeddings.handle(exchange, model);
-    return true;
   }
 }

@@ -64,7 +64,7 @@ abstract class GrpcRouterBase implements Router {
     switch (e) {
       case CHAT, COMPLETIONS, GENERATE -> { }
       case EMBEDDINGS -> {
-        if (!embed(exchange, model)) return;
+        embed(exchange, model);
         return;
       }
       default -> {
@@ -124,9 +124,8 @@ abstract class GrpcRouterBase implements Router {
   /** Sends the planned request to this router's worker(s) and feeds their answers to the writer. */
   protected abstract void dispatch(Exchange exchange, Plan plan, OutputWriter writer);
 
-  /** {@code /v1/embeddings}; returns after having taken ownership of the exchange. */
-  protected boolean embed(Exchange exchange, String model) {
+  /** {@code /v1/embeddings}; owns the exchange from here on. */
+  protected void embed(Exchange exchange, String model) {
     exchange.fail(OpenAiError.notImplemented("/v1/embeddings is not served by prefill/decode workers"));
-    return true;
   }
 }

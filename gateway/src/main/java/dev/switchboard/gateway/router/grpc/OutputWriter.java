@@ -24,6 +24,8 @@ abstract class OutputWriter {
   static final ObjectMapper JSON = new ObjectMapper();
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
   protected final Exchange exchange;
   protected final Plan plan;
@@ -34,6 +36,8 @@ abstract class OutputWriter {
   protected String fingerprint = "default";
   protected InputLogProbs inputLogprobs;
   private int completed;
+  /** SSE events not yet written: events of one burst of worker messages go out in one write. */
+  private Buffer pending;
 
   OutputWriter(Exchange exchange, Plan plan, ModelText text, String id) {
     this.exchange = exchange;
@@ -111,8 +115,16 @@ abstract class OutputWriter {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     }
-    Buffer b = Buffer.buffer(256).appendString("data: ").appendBytes(bytes(event)).appendString("\n\n");
-    r.write(b);
+    if (pending == null) pending = Buffer.buffer(512);
+    pending.appendBytes(DATA).appendBytes(bytes(event)).appendBytes(EVENT_END);
+  }
+
+  /** Writes the events built since the last flush in one write (one syscall for a burst of tokens). */
+  void flush() {
+    if (pending == null) return;
+    Buffer b = pending;
+    pending = null;
+    if (!exchange.finished()) exchange.response().write(b);
   }
 
   protected void endStream() {
@@ -121,7 +133,9 @@ abstract class OutputWriter {
     if (!r.headWritten()) {
       r.setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream");
     }
-    r.end(DONE);
+    Buffer last = pending == null ? DONE : pending.appendBuffer(DONE);
+    pending = null;
+    r.end(last);
   }
 
   protected void json(ObjectNode body) {

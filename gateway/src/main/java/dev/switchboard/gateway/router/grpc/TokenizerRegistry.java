@@ -123,8 +123,7 @@ public final class TokenizerRegistry implements AutoCloseable {
   @Override
   public void close() {
     for (CompletableFuture<ModelText> f : loaded.values()) {
-      ModelText t = f.getNow(null);
-      if (t != null) t.tokenizer().close();
+      if (f.isDone() && !f.isCompletedExceptionally()) f.join().tokenizer().close();
     }
     loaded.clear();
   }

@@ -81,6 +81,14 @@ class OpenAiSdkTest {
     for (AutoCloseable w : workers) w.close();
   }
 
+  @org.junit.jupiter.api.Test
+  void routersEndpointListsAllFourRouters() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.port() + "/routers")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"http-regular\"", "\"http-pd\"", "\"grpc-regular\"", "\"grpc-pd\"", "grpc-pd-model");
+  }
+
   private static ChatCompletionCreateParams params(String model) {
     return ChatCompletionCreateParams.builder().model(model).addUserMessage("Say something nice about routers")
         .maxCompletionTokens(12).build();
