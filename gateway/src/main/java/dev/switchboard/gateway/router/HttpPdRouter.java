@@ -359,6 +359,10 @@ public final class HttpPdRouter implements Router {
         clientLeft();
         return;
       }
+      if (decodeBroken != null) { // broke while the prefill's answer was read: nothing reached the client yet
+        fail(decode, OpenAiError.badGateway("decode worker " + decode.url() + " broke off its answer: " + decodeBroken.getMessage()));
+        return;
+      }
       if (logprobs.isEmpty()) {
         relayUntouched(response);
         return;
