@@ -136,6 +136,21 @@ class HttpPdRouterFailoverTest {
   }
 
   @Test
+  void preferPdFalseAndEmbeddingsUseTheRegularWorkersOfAPdModel() {
+    try (SimWorker regular = PdFleet.regular(PdFleet.MODEL); SimWorker prefill = PdFleet.prefill();
+         SimWorker decode = PdFleet.decode(); Gateway g = PdFleet.gateway(Duration.ofMillis(500), 3, regular, prefill, decode)) {
+      String body = "{\"model\": \"pd-model\", \"prompt\": \"hello\", \"max_tokens\": 2}";
+      assertThat(post(g, "/v1/completions", body, "x-prefer-pd", "false").statusCode()).isEqualTo(200);
+      assertThat(inference(regular, "/v1/completions")).hasSize(1);
+      assertThat(inference(decode, "/v1/completions")).isEmpty();
+
+      String embed = "{\"model\": \"pd-model\", \"input\": \"hello\"}";
+      assertThat(post(g, "/v1/embeddings", embed).statusCode()).isEqualTo(200);
+      assertThat(inference(regular, "/v1/embeddings")).hasSize(1);
+    }
+  }
+
+  @Test
   void readinessNeedsAHealthyPair() {
     try (SimWorker prefill = PdFleet.prefill(); SimWorker decode = PdFleet.decode();
          Gateway g = PdFleet.gateway(Duration.ofMillis(200), 3, prefill, decode)) {

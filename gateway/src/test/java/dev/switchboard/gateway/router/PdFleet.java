@@ -83,9 +83,11 @@ final class PdFleet {
     return gateway;
   }
 
-  static HttpResponse<String> post(Gateway g, String path, String body) {
+  static HttpResponse<String> post(Gateway g, String path, String body, String... headers) {
     try {
-      return HTTP.sendAsync(request(g, path, body), HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
+      HttpRequest.Builder b = HttpRequest.newBuilder(request(g, path, body), (name, value) -> true);
+      if (headers.length > 0) b.headers(headers);
+      return HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
