@@ -1,6 +1,6 @@
 """Whitespace-control corpus: random nestings of if/else/for/set/comment/print tags with every combination of
 '-' and '+' markers and surrounding spaces, tabs and newlines, rendered by Jinja2 configured like transformers
-(trim_blocks, lstrip_blocks). Writes whitespace.json for ChatTemplateDifferentialTest.
+(trim_blocks, lstrip_blocks). Writes whitespace.json (800 cases by default) for ChatTemplateDifferentialTest.
 Usage: python3 generate_whitespace.py [seed] [count]
 """
 import json
@@ -44,7 +44,7 @@ def block(depth):
         parts.append(txt())
     return "".join(parts)
 cases = []
-for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 1500):
+for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 800):
     src = block(0) + random.choice(["", "\n", "\n\n"])
     try:
         cases.append({"t": src, "o": env.from_string(src).render(x="X")})
