@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -549,9 +548,5 @@ final class Filters {
     int n = Character.charCount(first);
     sb.append(new String(Character.toChars(first)).toUpperCase(Locale.ROOT));
     sb.append(word.substring(n).toLowerCase(Locale.ROOT));
-  }
-
-  static Map<String, Filter> all() {
-    return new LinkedHashMap<>(FILTERS);
   }
 }

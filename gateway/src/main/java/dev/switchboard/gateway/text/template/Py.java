@@ -3,7 +3,6 @@ package dev.switchboard.gateway.text.template;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -862,10 +861,5 @@ final class Py {
       i += n;
     }
     return Math.max(min, Math.min(max, i));
-  }
-
-  /** Iterates any value a filter accepts as a sequence. */
-  static Iterator<Object> iterator(Object o) {
-    return iterate(o).iterator();
   }
 }
