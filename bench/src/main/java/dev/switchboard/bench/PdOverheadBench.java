@@ -37,10 +37,24 @@ public final class PdOverheadBench implements Callable<Integer> {
   @Option(names = "--connections", split = ",", defaultValue = "1,64", description = "connection counts (default ${DEFAULT-VALUE})")
   List<Integer> connections;
 
+  @Option(names = "--rounds", defaultValue = "3", description = "alternating regular/PD rounds per cell; the median round is reported (default ${DEFAULT-VALUE})")
+  int rounds;
+
   private static final String REGULAR_MODEL = "regular-model";
   private static final String PD_MODEL = "pd-model";
 
-  record Cell(String body, int connections, LoadResult regular, LoadResult pd) {}
+  /** Medians over the rounds of one cell. */
+  record Stats(double rps, long p50, long p99, long errors) {
+    static Stats median(List<LoadResult> runs) {
+      return new Stats(
+          runs.stream().mapToDouble(LoadResult::requestsPerSecond).sorted().skip(runs.size() / 2).findFirst().orElse(0),
+          runs.stream().mapToLong(r -> r.percentileMicros(0.5)).sorted().skip(runs.size() / 2).findFirst().orElse(0),
+          runs.stream().mapToLong(r -> r.percentileMicros(0.99)).sorted().skip(runs.size() / 2).findFirst().orElse(0),
+          runs.stream().mapToLong(LoadResult::errors).sum());
+    }
+  }
+
+  record Cell(String body, int connections, Stats regular, Stats pd) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PdOverheadBench()).execute(args));
@@ -55,13 +69,20 @@ public final class PdOverheadBench implements Callable<Integer> {
          Gateway gateway = Gateway.start(deployment(regular.port(), prefill.port(), decode.port()));
          ClosedLoopLoad load = new ClosedLoopLoad()) {
       OverheadBench.awaitReady(gateway);
+      Duration warm = Duration.ofSeconds(warmupSecs);
+      Duration run = Duration.ofSeconds(durationSecs);
       for (String kind : List.of("json", "sse")) {
         for (int c : connections) {
-          Duration warm = Duration.ofSeconds(warmupSecs);
-          Duration run = Duration.ofSeconds(durationSecs);
-          LoadResult viaRegular = load.run("127.0.0.1", gateway.port(), "/v1/chat/completions", body(REGULAR_MODEL, kind), c, warm, run);
-          LoadResult viaPd = load.run("127.0.0.1", gateway.port(), "/v1/chat/completions", body(PD_MODEL, kind), c, warm, run);
-          cells.add(new Cell(kind, c, viaRegular, viaPd));
+          List<LoadResult> viaRegular = new ArrayList<>();
+          List<LoadResult> viaPd = new ArrayList<>();
+          for (int round = 0; round < rounds; round++) {
+            // Alternate which goes first, so neither side always gets the warmer JIT or the quieter machine.
+            boolean pdFirst = round % 2 == 1;
+            if (pdFirst) viaPd.add(load.run("127.0.0.1", gateway.port(), "/v1/chat/completions", body(PD_MODEL, kind), c, warm, run));
+            viaRegular.add(load.run("127.0.0.1", gateway.port(), "/v1/chat/completions", body(REGULAR_MODEL, kind), c, warm, run));
+            if (!pdFirst) viaPd.add(load.run("127.0.0.1", gateway.port(), "/v1/chat/completions", body(PD_MODEL, kind), c, warm, run));
+          }
+          cells.add(new Cell(kind, c, Stats.median(viaRegular), Stats.median(viaPd)));
           System.err.printf("measured %s c=%d%n", kind, c);
         }
       }
@@ -85,18 +106,16 @@ public final class PdOverheadBench implements Callable<Integer> {
         WorkerSpec.of("http://127.0.0.1:" + decodePort, PD_MODEL, WorkerType.DECODE, ConnectionMode.HTTP)));
   }
 
-  private static String toTable(List<Cell> cells) {
+  private String toTable(List<Cell> cells) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-5s %5s | %12s %9s %9s | %12s %9s %9s | %10s %10s%n", "body", "conns",
         "regular rps", "p50 µs", "p99 µs", "pd rps", "p50 µs", "p99 µs", "added p50", "pd/regular"));
     for (Cell c : cells) {
       sb.append(String.format("%-5s %5d | %12.0f %9d %9d | %12.0f %9d %9d | %7d µs %10.2f%n", c.body(), c.connections(),
-          c.regular().requestsPerSecond(), c.regular().percentileMicros(0.5), c.regular().percentileMicros(0.99),
-          c.pd().requestsPerSecond(), c.pd().percentileMicros(0.5), c.pd().percentileMicros(0.99),
-          c.pd().percentileMicros(0.5) - c.regular().percentileMicros(0.5),
-          c.pd().requestsPerSecond() / c.regular().requestsPerSecond()));
+          c.regular().rps(), c.regular().p50(), c.regular().p99(), c.pd().rps(), c.pd().p50(), c.pd().p99(),
+          c.pd().p50() - c.regular().p50(), c.pd().rps() / c.regular().rps()));
     }
-    sb.append(String.format("errors: regular %d, pd %d; %d cores, %s %s%n",
+    sb.append(String.format("medians of %d alternating rounds; errors: regular %d, pd %d; %d cores, %s %s%n", rounds,
         cells.stream().mapToLong(c -> c.regular().errors()).sum(), cells.stream().mapToLong(c -> c.pd().errors()).sum(),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
     return sb.toString();

@@ -4,6 +4,10 @@ import dev.switchboard.gateway.api.ApiRoutes;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
+import dev.switchboard.gateway.grpc.GrpcHealthProbe;
+import dev.switchboard.gateway.grpc.ModelInfo;
+import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.WorkerChannels;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.PolicySpec;
@@ -13,11 +17,15 @@ import dev.switchboard.gateway.router.RetryRule;
 import dev.switchboard.gateway.router.Router;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
+import dev.switchboard.gateway.router.grpc.GrpcPdRouter;
+import dev.switchboard.gateway.router.grpc.GrpcRegularRouter;
+import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.upstream.HttpUpstream;
 import dev.switchboard.gateway.upstream.ModelDiscovery;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
+import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.LoadPoller;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import dev.switchboard.gateway.worker.WorkerSpec;
@@ -38,6 +46,10 @@ import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +71,9 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final ModelDiscovery discovery;
   private final LoadPoller loads;
+  private final SchedulerClient grpc = new SchedulerClient(new WorkerChannels());
+  private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
+  private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
 
@@ -75,7 +90,9 @@ public final class Gateway implements AutoCloseable {
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
-    this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http));
+    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
+    HealthProbe grpcProbe = new GrpcHealthProbe(grpc.channels(), settings.health().timeout());
+    this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
   }
@@ -86,6 +103,7 @@ public final class Gateway implements AutoCloseable {
     try {
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
+      g.preloadTokenizers();
       g.health.start();
       g.loads.start();
       g.listen();
@@ -100,8 +118,24 @@ public final class Gateway implements AutoCloseable {
     return switch (id) {
       case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry, metrics));
       case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry, metrics));
-      case GRPC_REGULAR, GRPC_PD -> Optional.empty();
+      case GRPC_REGULAR -> Optional.of(new GrpcRegularRouter(vertx, registry, policies, grpc, tokenizers, retry, metrics));
+      case GRPC_PD -> Optional.of(new GrpcPdRouter(vertx, registry, policies, grpc, tokenizers, retry, metrics));
     };
+  }
+
+  /** Loads the configured tokenizers of gRPC-served models in the background, ahead of their first request. */
+  private void preloadTokenizers() {
+    for (Worker w : registry.snapshot().all()) {
+      if (w.connection() == ConnectionMode.GRPC && config.model(w.model()).tokenizer() != null) tokenizers.preload(w.model());
+    }
+  }
+
+  /** GetModelInfo from one of the model's gRPC workers (for its reported tokenizer path). */
+  private CompletionStage<ModelInfo> anyWorkerModelInfo(String model) {
+    for (Worker w : registry.snapshot().all()) {
+      if (w.model().equals(model) && w.connection() == ConnectionMode.GRPC) return grpc.modelInfo(w, config.gateway().health().timeout());
+    }
+    return CompletableFuture.failedFuture(new IllegalStateException("model '" + model + "' has no gRPC worker"));
   }
 
   private PolicySpec policyFor(PoolKey pool) {
@@ -183,6 +217,9 @@ public final class Gateway implements AutoCloseable {
       // shutting down anyway
     }
     upstream.close();
+    grpc.close();
+    tokenizers.close();
+    textLoader.shutdownNow();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

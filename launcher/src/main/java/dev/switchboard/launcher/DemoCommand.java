@@ -4,18 +4,24 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
+import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.SimRole;
 import dev.switchboard.sim.SimWorker;
+import dev.switchboard.sim.grpc.SimGrpcWorker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,10 +46,24 @@ final class DemoCommand implements Callable<Integer> {
     List<AutoCloseable> sims = new ArrayList<>();
     List<WorkerSpec> workers = new ArrayList<>();
     List<String> notYet = new ArrayList<>();
+    Map<String, ModelSettings> models = new HashMap<>(seed.models());
+    Path tokenizer = demoTokenizer();
     try {
       for (WorkerSpec w : seed.workers()) {
         if (w.connection() == ConnectionMode.GRPC) {
-          notYet.add(w.model());
+          if (tokenizer == null || w.type() != dev.switchboard.gateway.worker.WorkerType.REGULAR) {
+            notYet.add(w.model());
+            continue;
+          }
+          // A simulated SGLang scheduler speaking gRPC; the gateway tokenizes with the same (Qwen3) tokenizer.
+          SimGrpcWorker sim = SimGrpcWorker.start(SimConfig.of(w.model()).withTokenizerPath(tokenizer.toString())
+              .withEosTokenIds(List.of(QWEN3_IM_END)).withTtft(Duration.ofMillis(30)).withTimePerToken(Duration.ofMillis(15))
+              .withDefaultMaxTokens(24));
+          sims.add(sim);
+          workers.add(new WorkerSpec(sim.url(), w.model(), w.type(), w.connection(), null, w.priority(), w.cost(), w.apiKey(), w.labels()));
+          ModelSettings m = models.getOrDefault(w.model(), ModelSettings.NONE);
+          models.put(w.model(), new ModelSettings(m.policy(), m.prefillPolicy(), m.decodePolicy(), tokenizer.toString(),
+              m.reasoningParser(), m.toolParser()));
           continue;
         }
         SimRole role = switch (w.type()) {
@@ -59,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         workers.add(local);
       }
       GatewaySettings settings = seed.gateway().withHost("127.0.0.1").withPort(port);
-      try (Gateway gateway = Gateway.start(new DeploymentConfig(settings, seed.models(), workers))) {
+      try (Gateway gateway = Gateway.start(new DeploymentConfig(settings, models, workers))) {
         awaitReady(gateway);
         System.out.println(banner(gateway, seed, notYet));
         if (exitWhenReady) return 0;
@@ -72,6 +92,18 @@ final class DemoCommand implements Callable<Integer> {
     } finally {
       for (AutoCloseable sim : sims) sim.close();
     }
+  }
+
+  /** The Qwen3 {@code <|im_end|>} id: the simulated gRPC worker's EOS. */
+  private static final int QWEN3_IM_END = 151645;
+
+  /** The test-data Qwen3 tokenizer beside the repository ({@code ../shared/testdata/tokenizers/qwen3}), if present. */
+  private static Path demoTokenizer() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/testdata/tokenizers/qwen3");
+      if (Files.isRegularFile(candidate.resolve("tokenizer.json"))) return candidate;
+    }
+    return null;
   }
 
   private static String seedYaml() throws IOException {
@@ -99,13 +131,15 @@ final class DemoCommand implements Callable<Integer> {
     sb.append(String.join(", ", gateway.routers().routers().keySet().stream().map(RouterId::wireName).toList()));
     sb.append("  models: ").append(gateway.routers().servedModels()).append('\n');
     for (String model : notYet) {
-      sb.append("Note: '").append(model).append("' is planned on grpc-regular, but this build does not route gRPC yet, so it is not served.\n");
+      sb.append("Note: '").append(model).append("' is planned on grpc-regular, but no tokenizer was found (../shared/testdata/tokenizers/qwen3), so it is not served.\n");
     }
     sb.append("\nTry:\n");
     sb.append("  curl -s ").append(base).append("/v1/chat/completions -H 'content-type: application/json' \\\n")
         .append("    -d '{\"model\":\"qwen-2.5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'\n\n");
     sb.append("  curl -sN ").append(base).append("/v1/chat/completions -H 'content-type: application/json' \\\n")
         .append("    -d '{\"model\":\"llama-3.1-8b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}]}'\n\n");
+    sb.append("  curl -s ").append(base).append("/v1/chat/completions -H 'content-type: application/json' \\\n")
+        .append("    -d '{\"model\":\"mistral-7b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello over gRPC!\"}]}'\n\n");
     sb.append("  curl -s ").append(base).append("/generate -H 'content-type: application/json' \\\n")
         .append("    -d '{\"model\":\"llama-3.1-8b\",\"text\":\"The capital of France is\",\"sampling_params\":{\"max_new_tokens\":8}}'\n\n");
     sb.append("Status: ").append(base).append("/routers  ").append(base).append("/readiness  ").append(base).append("/metrics\n");

@@ -71,7 +71,7 @@ class CommandsTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"serve", "plan", "demo", "sim", "bench"}) {
+    for (String sub : new String[] {"serve", "plan", "demo", "sim", "bench", "text"}) {
       Run r = run(sub, "--help");
       assertThat(r.exit()).as(sub).isZero();
       assertThat(r.out()).as(sub).contains("Usage:");

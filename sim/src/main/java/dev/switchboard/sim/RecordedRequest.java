@@ -14,11 +14,11 @@ import java.nio.charset.StandardCharsets;
  */
 public record RecordedRequest(String method, String path, String query, MultiMap headers, byte[] body) {
 
-    public String bodyAsString() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
+  public String bodyAsString() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
 
-    public String header(String name) {
-        return headers.get(name);
-    }
+  public String header(String name) {
+    return headers.get(name);
+  }
 }

@@ -57,7 +57,9 @@ final class InferenceHandler implements Handler<RoutingContext> {
       ApiRoutes.sendError(ctx, e.error());
       return;
     }
-    Selection selection = routers.select(facts.model(), connection, preferPd(req.getHeader(PREFER_PD_HEADER)));
+    // Embeddings and responses are never prefill/decode work: ask for a regular router where the model has one.
+    boolean preferPd = endpoint != Endpoint.EMBEDDINGS && endpoint != Endpoint.RESPONSES && preferPd(req.getHeader(PREFER_PD_HEADER));
+    Selection selection = routers.select(facts.model(), connection, preferPd);
     switch (selection) {
       case Selection.Routed routed -> {
         router[0] = routed.router().id().wireName();

@@ -8,7 +8,6 @@ import java.util.Set;
 /** Which headers cross the gateway, in each direction. */
 public final class Headers {
   public static final String REQUEST_ID = "x-request-id";
-  public static final String SERVED_BY = "x-served-by";
 
   /** Hop-by-hop headers (RFC 9110 §7.6.1) plus those the gateway sets itself. */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",

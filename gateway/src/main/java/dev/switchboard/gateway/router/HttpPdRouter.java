@@ -170,25 +170,20 @@ public final class HttpPdRouter implements Router {
     /** A pair failed before anything reached the client: try another pair, or tell the client. */
     void failed(Worker culprit, OpenAiError error) {
       if (exchange.finished()) return;
-      (culprit.type() == WorkerType.PREFILL ? failedPrefills : failedDecodes).add(culprit);
-      if (retry.retryableStatus(error.status()) && attempt < retry.maxAttempts() && hasPair()) {
-        log.debug("pair attempt {} of {} failed at {}: {}", attempt, exchange.requestId(), culprit.url(), error.message());
-        retryLater();
-      } else {
-        exchange.fail(error);
-      }
+      if (!retried(culprit, error.status())) exchange.fail(error);
     }
 
-    /** Whether an answer with {@code status} from {@code culprit} may still be retried on another pair. */
-    boolean mayRetry(Worker culprit, int status) {
-      if (!retry.retryableStatus(status) || attempt >= retry.maxAttempts()) return false;
+    /**
+     * Remembers that {@code culprit} failed this request and, when {@code status} says another pair may do better
+     * and attempts remain, schedules the next attempt and returns true.
+     */
+    boolean retried(Worker culprit, int status) {
       (culprit.type() == WorkerType.PREFILL ? failedPrefills : failedDecodes).add(culprit);
-      return hasPair();
-    }
-
-    void retryLater() {
+      if (!retry.retryableStatus(status) || attempt >= retry.maxAttempts() || !hasPair()) return false;
+      log.debug("pair attempt {} of {} failed at {} with {}", attempt, exchange.requestId(), culprit.url(), status);
       metrics.retried(id().wireName());
       vertx.setTimer(retry.backoffMillis(attempt), t -> next());
+      return true;
     }
 
     private boolean hasPair() {
@@ -197,9 +192,10 @@ public final class HttpPdRouter implements Router {
   }
 
   /**
-   * One dual dispatch. Both requests go out at once; the pair is judged when both answered (or failed): a decode
-   * failure wins, then a prefill failure, else the decode answer is relayed. A prefill failure cancels the decode
-   * request at once — without its prefill the decode worker could only wait for a KV transfer that never comes.
+   * One dual dispatch. Both requests go out at once; the pair is judged when both answered (or failed): a prefill
+   * failure wins (a decode failure in the same pair is usually its consequence: no KV transfer to pair with), then
+   * a decode failure, else the decode answer is relayed. A prefill failure cancels the decode request at once —
+   * without its prefill the decode worker could only wait for a KV transfer that never comes.
    */
   private final class Pair {
     private final Attempts attempts;
@@ -213,6 +209,9 @@ public final class HttpPdRouter implements Router {
     private HttpClientRequest decodeRequest;
     private boolean decodeCancelled;
     private boolean clientGone;
+    /** A side's connection broke while its answer waited, paused, for the other side's head. */
+    private Throwable prefillBroken;
+    private Throwable decodeBroken;
 
     Pair(Attempts attempts, Worker prefill, Worker decode, Buffer body) {
       this.attempts = attempts;
@@ -242,7 +241,12 @@ public final class HttpPdRouter implements Router {
           request.reset();
           return Future.failedFuture("cancelled before sending");
         }
-        return upstream.send(request, body);
+        return upstream.send(request, body).map(response -> {
+          response.exceptionHandler(err -> {
+            if (isPrefill) prefillBroken = err; else decodeBroken = err;
+          });
+          return response;
+        });
       });
     }
 
@@ -269,24 +273,28 @@ public final class HttpPdRouter implements Router {
         clientLeft();
         return;
       }
-      if (d.succeeded() && !ok(d.result())) {
-        if (p.succeeded()) p.result().resume();
-        decodeRefused(d.result());
-      } else if (d.failed() && !decodeCancelled) {
-        if (p.succeeded()) p.result().resume();
-        fail(decode, UpstreamErrors.errorFor(decode, d.cause()));
-      } else if (p.failed()) {
+      if (p.failed()) {
+        if (d.succeeded()) d.result().resume();
         fail(prefill, UpstreamErrors.errorFor(prefill, p.cause()));
       } else if (!ok(p.result())) {
         if (d.succeeded()) d.result().resume();
         prefillRefused(p.result());
+      } else if (d.succeeded() && !ok(d.result())) {
+        p.result().resume();
+        decodeRefused(d.result());
+      } else if (d.failed()) {
+        p.result().resume();
+        fail(decode, UpstreamErrors.errorFor(decode, d.cause()));
+      } else if (decodeBroken != null) {
+        p.result().resume();
+        fail(decode, OpenAiError.badGateway("decode worker " + decode.url() + " broke off its answer: " + decodeBroken.getMessage()));
       } else if (!attempts.mergeLogprobs) {
         p.result().resume(); // drained and dropped: the client gets the decode side's answer
         relayUntouched(d.result());
       } else if (exchange.facts().stream()) {
         HttpClientResponse decodeResponse = d.result();
-        whole(p.result()).onComplete(pb -> relayMerged(decodeResponse,
-            pb.succeeded() ? PrefillLogprobs.from(pb.result()) : PrefillLogprobs.from(Buffer.buffer())));
+        prefillBody(p.result()).onComplete(pb -> relayMerged(decodeResponse,
+            PrefillLogprobs.from(pb.succeeded() ? pb.result() : Buffer.buffer())));
       } else {
         answerMerged(p.result(), d.result());
       }
@@ -299,14 +307,12 @@ public final class HttpPdRouter implements Router {
 
     /** The decode worker answered an error: it is the client's answer unless another pair may do better. */
     private void decodeRefused(HttpClientResponse response) {
-      if (attempts.mayRetry(decode, response.statusCode())) {
-        log.debug("decode {} answered {} for {}; retrying with a new pair", decode.url(), response.statusCode(), exchange.requestId());
-        response.resume();
+      if (attempts.retried(decode, response.statusCode())) {
         release();
-        attempts.retryLater();
-        return;
+        response.resume(); // drained and dropped
+      } else {
+        relayUntouched(response);
       }
-      relayUntouched(response);
     }
 
     /** The prefill worker answered an error: its status, with what it said. */
@@ -329,7 +335,7 @@ public final class HttpPdRouter implements Router {
 
     /** Non-streamed with logprobs: both bodies in full, the decode body with the prefill's logprobs in front. */
     private void answerMerged(HttpClientResponse prefillResponse, HttpClientResponse decodeResponse) {
-      Future<Buffer> p = whole(prefillResponse);
+      Future<Buffer> p = prefillBody(prefillResponse);
       Future<Buffer> d = whole(decodeResponse);
       Future.join(p, d).onComplete(v -> {
         if (exchange.finished()) {
@@ -353,6 +359,10 @@ public final class HttpPdRouter implements Router {
         clientLeft();
         return;
       }
+      if (decodeBroken != null) { // broke while the prefill's answer was read: nothing reached the client yet
+        fail(decode, OpenAiError.badGateway("decode worker " + decode.url() + " broke off its answer: " + decodeBroken.getMessage()));
+        return;
+      }
       if (logprobs.isEmpty()) {
         relayUntouched(response);
         return;
@@ -374,6 +384,11 @@ public final class HttpPdRouter implements Router {
         release();
       });
       response.resume();
+    }
+
+    /** The prefill's whole answer, for its logprobs; failed at once if its connection already broke. */
+    private Future<Buffer> prefillBody(HttpClientResponse response) {
+      return prefillBroken != null ? Future.failedFuture(prefillBroken) : whole(response);
     }
 
     private HttpServerResponse head(HttpClientResponse from) {

@@ -2,6 +2,8 @@ package dev.switchboard.gateway.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class Tokenizer implements AutoCloseable {
   private final String[] idToToken;
   private final boolean[] special;
   private final TokenizerConfig config;
+  private volatile boolean closed;
 
   private Tokenizer(
       HuggingFaceTokenizer nativeTokenizer,
@@ -63,18 +65,9 @@ public final class Tokenizer implements AutoCloseable {
    * {@code generation_config.json}, {@code chat_template.jinja}) or from the path of a {@code tokenizer.json}.
    */
   public static Tokenizer load(Path dirOrTokenizerJson) throws IOException {
-    Path tokenizerJson =
-        Files.isDirectory(dirOrTokenizerJson) ? dirOrTokenizerJson.resolve("tokenizer.json") : dirOrTokenizerJson;
-    if (!Files.isRegularFile(tokenizerJson)) {
-      throw new IOException("no tokenizer.json at " + dirOrTokenizerJson);
-    }
-    Path dir = tokenizerJson.toAbsolutePath().getParent();
-    JsonNode root;
-    try (InputStream in = Files.newInputStream(tokenizerJson)) {
-      root = JSON.readTree(in);
-    }
-    Vocabulary vocabulary = Vocabulary.of(root);
-    TokenizerConfig config = TokenizerConfigReader.read(dir, vocabulary.tokenToId);
+    Path tokenizerJson = tokenizerJson(dirOrTokenizerJson);
+    Vocabulary vocabulary = Vocabulary.read(tokenizerJson);
+    TokenizerConfig config = TokenizerConfigReader.read(tokenizerJson.toAbsolutePath().getParent(), vocabulary.tokenToId);
     HuggingFaceTokenizer nativeTokenizer;
     try (InputStream in = Files.newInputStream(tokenizerJson)) {
       nativeTokenizer = HuggingFaceTokenizer.newInstance(in, DJL_OPTIONS);
@@ -82,8 +75,25 @@ public final class Tokenizer implements AutoCloseable {
     return new Tokenizer(nativeTokenizer, vocabulary.tokenToId, vocabulary.idToToken, vocabulary.special, config);
   }
 
+  /** Only the configuration (chat template, special tokens), without loading the native tokenizer. */
+  public static TokenizerConfig loadConfig(Path dirOrTokenizerJson) throws IOException {
+    Path tokenizerJson = tokenizerJson(dirOrTokenizerJson);
+    Vocabulary vocabulary = Vocabulary.read(tokenizerJson);
+    return TokenizerConfigReader.read(tokenizerJson.toAbsolutePath().getParent(), vocabulary.tokenToId);
+  }
+
+  private static Path tokenizerJson(Path dirOrTokenizerJson) throws IOException {
+    Path tokenizerJson =
+        Files.isDirectory(dirOrTokenizerJson) ? dirOrTokenizerJson.resolve("tokenizer.json") : dirOrTokenizerJson;
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new IOException("no tokenizer.json at " + dirOrTokenizerJson);
+    }
+    return tokenizerJson;
+  }
+
   /** The exact ids of the reference tokenizer; no special tokens are added, nothing is truncated. */
   public int[] encode(String text) {
+    ensureOpen();
     if (text.isEmpty()) {
       return new int[0];
     }
@@ -102,6 +112,7 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Decodes ids to text; ids outside the vocabulary are ignored, as the reference does. */
   public String decode(int[] ids, boolean skipSpecialTokens) {
+    ensureOpen();
     long[] longIds = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       longIds[i] = ids[i];
@@ -135,9 +146,17 @@ public final class Tokenizer implements AutoCloseable {
     return config;
   }
 
+  /** Frees the native tokenizer; call only once no thread uses it any more. */
   @Override
   public void close() {
+    closed = true;
     native_.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("tokenizer is closed");
+    }
   }
 
   /** transformers' {@code clean_up_tokenization}: removes the space before punctuation and English contractions. */
@@ -156,27 +175,46 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Token strings and ids of the model vocabulary plus the added tokens. */
   private record Vocabulary(Map<String, Integer> tokenToId, String[] idToToken, boolean[] special) {
-    static Vocabulary of(JsonNode root) throws IOException {
+    /** Streams tokenizer.json, reading only {@code model.vocab} and {@code added_tokens} (merges are skipped). */
+    static Vocabulary read(Path tokenizerJson) throws IOException {
       Map<String, Integer> tokenToId = new HashMap<>(256_000);
-      JsonNode vocab = root.path("model").path("vocab");
-      if (vocab.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> entry = it.next();
-          tokenToId.put(entry.getKey(), entry.getValue().asInt());
+      JsonNode addedTokens = null;
+      boolean sawVocab = false;
+      try (JsonParser p = JSON.getFactory().createParser(tokenizerJson.toFile())) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new IOException(tokenizerJson + " is not a JSON object");
         }
-      } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
-        for (int i = 0; i < vocab.size(); i++) {
-          tokenToId.put(vocab.get(i).get(0).asText(), i);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          if (field.equals("added_tokens")) {
+            addedTokens = p.readValueAsTree();
+          } else if (field.equals("model") && p.currentToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String modelField = p.currentName();
+              p.nextToken();
+              if (modelField.equals("vocab")) {
+                sawVocab = readVocab(p, tokenToId);
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
         }
-      } else {
-        throw new IOException("tokenizer.json has no model.vocab");
+      }
+      if (!sawVocab) {
+        throw new IOException(tokenizerJson + " has no model.vocab");
       }
       Set<Integer> specialIds = new LinkedHashSet<>();
-      for (JsonNode added : root.path("added_tokens")) {
-        int id = added.path("id").asInt();
-        tokenToId.put(added.path("content").asText(), id);
-        if (added.path("special").asBoolean(false)) {
-          specialIds.add(id);
+      if (addedTokens != null) {
+        for (JsonNode added : addedTokens) {
+          int id = added.path("id").asInt();
+          tokenToId.put(added.path("content").asText(), id);
+          if (added.path("special").asBoolean(false)) {
+            specialIds.add(id);
+          }
         }
       }
       int size = tokenToId.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
@@ -187,6 +225,31 @@ public final class Tokenizer implements AutoCloseable {
       boolean[] special = new boolean[size];
       specialIds.forEach(id -> special[id] = true);
       return new Vocabulary(tokenToId, idToToken, special);
+    }
+
+    /** BPE/WordPiece/WordLevel: {token: id}; Unigram: [[piece, score], ...] with id = position. */
+    private static boolean readVocab(JsonParser p, Map<String, Integer> tokenToId) throws IOException {
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String token = p.currentName();
+          p.nextToken();
+          tokenToId.put(token, p.getIntValue());
+        }
+        return true;
+      }
+      if (p.currentToken() == JsonToken.START_ARRAY) {
+        int id = 0;
+        while (p.nextToken() == JsonToken.START_ARRAY) {
+          p.nextToken();
+          tokenToId.put(p.getText(), id++);
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+          }
+        }
+        return true;
+      }
+      p.skipChildren();
+      return false;
     }
   }
 

@@ -123,7 +123,9 @@ class TokenizerTest {
          "chat_template": [{"name": "default", "template": "{{ bos_token }}"}, {"name": "tool_use", "template": "T"}]}
         """);
     Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [5, 4]}");
+    Tokenizer closedLater;
     try (Tokenizer loaded = Tokenizer.load(dir.resolve("tokenizer.json"))) {
+      closedLater = loaded;
       TokenizerConfig config = loaded.config();
       assertThat(config.bosToken()).isEqualTo("<eos>");
       assertThat(config.chatTemplate()).isEqualTo("{{ bos_token }}");
@@ -133,7 +135,9 @@ class TokenizerTest {
       assertThat(loaded.isSpecial(5)).isTrue();
       assertThat(loaded.vocabSize()).isEqualTo(6);
       assertThat(loaded.decode(new int[] {1, 2, 3, 4}, false)).isEqualTo("Hello, world!");
+      assertThat(Tokenizer.loadConfig(dir)).isEqualTo(config);
     }
+    assertThatThrownBy(() -> closedLater.encode("Hello")).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

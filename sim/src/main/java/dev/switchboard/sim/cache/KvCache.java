@@ -17,221 +17,245 @@ import java.util.TreeSet;
  */
 public final class KvCache {
 
-    private static final long ROOT_KEY = 0x5bd1e995L;
+  private static final long ROOT_KEY = 0x5bd1e995L;
 
-    private final int blockSize;
-    private final int capacityBlocks;
-    private final Map<Long, Block> blocks = new HashMap<>();
-    private final TreeSet<Block> evictable = new TreeSet<>((a, b) -> a.lastUse != b.lastUse
-            ? Long.compare(a.lastUse, b.lastUse) : Long.compare(a.serial, b.serial));
-    private long tick;
-    private long serials;
+  private final int blockSize;
+  private final int capacityBlocks;
+  private final Map<Long, Block> blocks = new HashMap<>();
+  private final TreeSet<Block> evictable = new TreeSet<>((a, b) -> a.lastUse != b.lastUse
+      ? Long.compare(a.lastUse, b.lastUse) : Long.compare(a.serial, b.serial));
+  private int pinnedBlocks;
+  private long tick;
+  private long serials;
 
-    public KvCache(int capacityTokens, int blockSize) {
-        if (blockSize < 1) {
-            throw new IllegalArgumentException("blockSize must be >= 1");
+  public KvCache(int capacityTokens, int blockSize) {
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("blockSize must be >= 1");
+    }
+    this.blockSize = blockSize;
+    this.capacityBlocks = Math.max(0, capacityTokens / blockSize);
+  }
+
+  /**
+   * Matches the longest cached prefix of {@code tokens} (never the whole sequence: the last token is always
+   * computed), pins it, and inserts the sequence's remaining full blocks as far as space allows.
+   */
+  public Lease acquire(int[] tokens) {
+    Lease lease = new Lease();
+    int matchableBlocks = tokens.length == 0 ? 0 : (tokens.length - 1) / blockSize;
+    boolean matching = true;
+    int matched = 0;
+    extendInto(lease, tokens, 0, tokens.length / blockSize);
+    for (int i = 0; i < lease.blocks.size() && matching; i++) {
+      if (lease.found[i] && i < matchableBlocks) {
+        matched++;
+      } else {
+        matching = false;
+      }
+    }
+    lease.cachedTokens = matched * blockSize;
+    lease.found = null;
+    return lease;
+  }
+
+  /**
+   * How many leading tokens of {@code tokens} {@link #acquire} would find cached right now; changes nothing
+   * (neither recency nor contents).
+   */
+  public int peekCachedTokens(int[] tokens) {
+    int matchable = tokens.length == 0 ? 0 : (tokens.length - 1) / blockSize;
+    Block parent = null;
+    long key = ROOT_KEY;
+    int matched = 0;
+    for (int b = 0; b < matchable; b++) {
+      key = chain(key, tokens, b * blockSize);
+      Block block = blocks.get(key);
+      if (block == null || block.parent != parent || !block.matches(tokens, b * blockSize)) {
+        break;
+      }
+      matched++;
+      parent = block;
+    }
+    return matched * blockSize;
+  }
+
+  /** Inserts and pins the full blocks of {@code sequence} beyond those the lease already holds (e.g. output). */
+  public void extend(Lease lease, int[] sequence) {
+    if (lease.released || lease.truncated) {
+      return;
+    }
+    extendInto(lease, sequence, lease.blocks.size(), sequence.length / blockSize);
+    lease.found = null;
+  }
+
+  /** Unpins the lease's blocks; they stay cached until evicted. */
+  public void release(Lease lease) {
+    if (lease.released) {
+      return;
+    }
+    lease.released = true;
+    long now = ++tick;
+    for (int i = lease.blocks.size() - 1; i >= 0; i--) {
+      Block block = lease.blocks.get(i);
+      block.lastUse = now;
+      block.refCount--;
+      if (block.refCount == 0) {
+        pinnedBlocks--;
+      }
+      if (block.isEvictable()) {
+        evictable.add(block);
+      }
+    }
+  }
+
+  /** Drops every unpinned block (SGLang's /flush_cache). Pinned blocks stay until released. */
+  public void clear() {
+    while (!evictable.isEmpty()) {
+      evictOne();
+    }
+  }
+
+  public int usedTokens() {
+    return blocks.size() * blockSize;
+  }
+
+  public int capacityTokens() {
+    return capacityBlocks * blockSize;
+  }
+
+  public int blockSize() {
+    return blockSize;
+  }
+
+  /** Tokens in blocks currently pinned by at least one lease. */
+  public int pinnedTokens() {
+    return pinnedBlocks * blockSize;
+  }
+
+  /**
+   * Whether {@link #acquire} could hold all full blocks of {@code tokens} right now: the blocks it would add fit
+   * in the capacity not pinned by running requests (every unpinned block can be evicted, leaves first).
+   */
+  public boolean fits(int[] tokens) {
+    int full = tokens.length / blockSize;
+    int present = 0;
+    Block parent = null;
+    long key = ROOT_KEY;
+    for (int b = 0; b < full; b++) {
+      key = chain(key, tokens, b * blockSize);
+      Block block = blocks.get(key);
+      if (block == null || block.parent != parent || !block.matches(tokens, b * blockSize)) {
+        break;
+      }
+      if (block.refCount == 0) {
+        break; // unpinned: counted as reclaimable below, so it must be counted as needed too
+      }
+      present++;
+      parent = block;
+    }
+    return full - present <= capacityBlocks - pinnedBlocks;
+  }
+
+  private void extendInto(Lease lease, int[] tokens, int fromBlock, int toBlock) {
+    Block parent = lease.blocks.isEmpty() ? null : lease.blocks.get(lease.blocks.size() - 1);
+    long key = parent == null ? ROOT_KEY : parent.key;
+    boolean[] found = new boolean[Math.max(0, toBlock)];
+    long now = ++tick;
+    for (int b = fromBlock; b < toBlock; b++) {
+      int start = b * blockSize;
+      key = chain(key, tokens, start);
+      Block block = blocks.get(key);
+      if (block != null && (block.parent != parent || !block.matches(tokens, start))) {
+        lease.truncated = true; // hash collision: leave the rest uncached
+        break;
+      }
+      if (block == null) {
+        if (blocks.size() >= capacityBlocks && !evictOne()) {
+          lease.truncated = true;
+          break;
         }
-        this.blockSize = blockSize;
-        this.capacityBlocks = Math.max(0, capacityTokens / blockSize);
-    }
-
-    /**
-     * Matches the longest cached prefix of {@code tokens} (never the whole sequence: the last token is always
-     * computed), pins it, and inserts the sequence's remaining full blocks as far as space allows.
-     */
-    public Lease acquire(int[] tokens) {
-        Lease lease = new Lease();
-        int matchableBlocks = tokens.length == 0 ? 0 : (tokens.length - 1) / blockSize;
-        boolean matching = true;
-        int matched = 0;
-        extendInto(lease, tokens, 0, tokens.length / blockSize);
-        for (int i = 0; i < lease.blocks.size() && matching; i++) {
-            if (lease.found[i] && i < matchableBlocks) {
-                matched++;
-            } else {
-                matching = false;
-            }
-        }
-        lease.cachedTokens = matched * blockSize;
-        lease.found = null;
-        return lease;
-    }
-
-    /**
-     * How many leading tokens of {@code tokens} {@link #acquire} would find cached right now; changes nothing
-     * (neither recency nor contents).
-     */
-    public int peekCachedTokens(int[] tokens) {
-        int matchable = tokens.length == 0 ? 0 : (tokens.length - 1) / blockSize;
-        Block parent = null;
-        long key = ROOT_KEY;
-        int matched = 0;
-        for (int b = 0; b < matchable; b++) {
-            key = chain(key, tokens, b * blockSize);
-            Block block = blocks.get(key);
-            if (block == null || block.parent != parent || !block.matches(tokens, b * blockSize)) {
-                break;
-            }
-            matched++;
-            parent = block;
-        }
-        return matched * blockSize;
-    }
-
-    /** Inserts and pins the full blocks of {@code sequence} beyond those the lease already holds (e.g. output). */
-    public void extend(Lease lease, int[] sequence) {
-        if (lease.released || lease.truncated) {
-            return;
-        }
-        extendInto(lease, sequence, lease.blocks.size(), sequence.length / blockSize);
-        lease.found = null;
-    }
-
-    /** Unpins the lease's blocks; they stay cached until evicted. */
-    public void release(Lease lease) {
-        if (lease.released) {
-            return;
-        }
-        lease.released = true;
-        long now = ++tick;
-        for (int i = lease.blocks.size() - 1; i >= 0; i--) {
-            Block block = lease.blocks.get(i);
-            block.lastUse = now;
-            block.refCount--;
-            if (block.isEvictable()) {
-                evictable.add(block);
-            }
-        }
-    }
-
-    /** Drops every unpinned block (SGLang's /flush_cache). Pinned blocks stay until released. */
-    public void clear() {
-        while (!evictable.isEmpty()) {
-            evictOne();
-        }
-    }
-
-    public int usedTokens() {
-        return blocks.size() * blockSize;
-    }
-
-    public int capacityTokens() {
-        return capacityBlocks * blockSize;
-    }
-
-    public int blockSize() {
-        return blockSize;
-    }
-
-    /** Tokens in blocks currently pinned by at least one lease. */
-    public int pinnedTokens() {
-        int pinned = 0;
-        for (Block block : blocks.values()) {
-            if (block.refCount > 0) {
-                pinned++;
-            }
-        }
-        return pinned * blockSize;
-    }
-
-    private void extendInto(Lease lease, int[] tokens, int fromBlock, int toBlock) {
-        Block parent = lease.blocks.isEmpty() ? null : lease.blocks.get(lease.blocks.size() - 1);
-        long key = parent == null ? ROOT_KEY : parent.key;
-        boolean[] found = new boolean[Math.max(0, toBlock)];
-        long now = ++tick;
-        for (int b = fromBlock; b < toBlock; b++) {
-            int start = b * blockSize;
-            key = chain(key, tokens, start);
-            Block block = blocks.get(key);
-            if (block != null && (block.parent != parent || !block.matches(tokens, start))) {
-                lease.truncated = true; // hash collision: leave the rest uncached
-                break;
-            }
-            if (block == null) {
-                if (blocks.size() >= capacityBlocks && !evictOne()) {
-                    lease.truncated = true;
-                    break;
-                }
-                block = new Block(key, parent, Arrays.copyOfRange(tokens, start, start + blockSize), serials++);
-                blocks.put(key, block);
-                if (parent != null) {
-                    parent.children++;
-                }
-            } else {
-                found[b] = true;
-                evictable.remove(block);
-            }
-            block.refCount++;
-            block.lastUse = now;
-            lease.blocks.add(block);
-            parent = block;
-        }
-        lease.found = found;
-    }
-
-    private boolean evictOne() {
-        Block victim = evictable.pollFirst();
-        if (victim == null) {
-            return false;
-        }
-        blocks.remove(victim.key);
-        Block parent = victim.parent;
+        block = new Block(key, parent, Arrays.copyOfRange(tokens, start, start + blockSize), serials++);
+        blocks.put(key, block);
         if (parent != null) {
-            parent.children--;
-            if (parent.isEvictable()) {
-                evictable.add(parent);
-            }
+          parent.children++;
         }
-        return true;
+      } else {
+        found[b] = true;
+        evictable.remove(block);
+      }
+      if (block.refCount++ == 0) {
+        pinnedBlocks++;
+      }
+      block.lastUse = now;
+      lease.blocks.add(block);
+      parent = block;
+    }
+    lease.found = found;
+  }
+
+  private boolean evictOne() {
+    Block victim = evictable.pollFirst();
+    if (victim == null) {
+      return false;
+    }
+    blocks.remove(victim.key);
+    Block parent = victim.parent;
+    if (parent != null) {
+      parent.children--;
+      if (parent.isEvictable()) {
+        evictable.add(parent);
+      }
+    }
+    return true;
+  }
+
+  private long chain(long key, int[] tokens, int start) {
+    long h = key;
+    for (int i = start; i < start + blockSize; i++) {
+      h = SimTokens.mix(h * 31 + tokens[i]);
+    }
+    return h;
+  }
+
+  /** The blocks a running request holds pinned, and how many of its prompt tokens were already cached. */
+  public static final class Lease {
+    private final List<Block> blocks = new ArrayList<>();
+    private boolean[] found;
+    private int cachedTokens;
+    private boolean truncated;
+    private boolean released;
+
+    public int cachedTokens() {
+      return cachedTokens;
     }
 
-    private long chain(long key, int[] tokens, int start) {
-        long h = key;
-        for (int i = start; i < start + blockSize; i++) {
-            h = SimTokens.mix(h * 31 + tokens[i]);
-        }
-        return h;
+    public int blockCount() {
+      return blocks.size();
+    }
+  }
+
+  private static final class Block {
+    final long key;
+    final Block parent;
+    final int[] tokens;
+    final long serial;
+    int refCount;
+    int children;
+    long lastUse;
+
+    Block(long key, Block parent, int[] tokens, long serial) {
+      this.key = key;
+      this.parent = parent;
+      this.tokens = tokens;
+      this.serial = serial;
     }
 
-    /** The blocks a running request holds pinned, and how many of its prompt tokens were already cached. */
-    public static final class Lease {
-        private final List<Block> blocks = new ArrayList<>();
-        private boolean[] found;
-        private int cachedTokens;
-        private boolean truncated;
-        private boolean released;
-
-        public int cachedTokens() {
-            return cachedTokens;
-        }
-
-        public int blockCount() {
-            return blocks.size();
-        }
+    boolean matches(int[] sequence, int start) {
+      return Arrays.equals(tokens, 0, tokens.length, sequence, start, start + tokens.length);
     }
 
-    private static final class Block {
-        final long key;
-        final Block parent;
-        final int[] tokens;
-        final long serial;
-        int refCount;
-        int children;
-        long lastUse;
-
-        Block(long key, Block parent, int[] tokens, long serial) {
-            this.key = key;
-            this.parent = parent;
-            this.tokens = tokens;
-            this.serial = serial;
-        }
-
-        boolean matches(int[] sequence, int start) {
-            return Arrays.equals(tokens, 0, tokens.length, sequence, start, start + tokens.length);
-        }
-
-        boolean isEvictable() {
-            return refCount == 0 && children == 0;
-        }
+    boolean isEvictable() {
+      return refCount == 0 && children == 0;
     }
+  }
 }

@@ -12,5 +12,5 @@ import java.util.function.IntUnaryOperator;
  * @param outputToken the token id produced at each output index (cached with the prompt when it finishes)
  */
 public record GenerationSpec(int[] prompt, int maxTokens, boolean usesCache, boolean holdable,
-                             IntUnaryOperator outputToken) {
+    IntUnaryOperator outputToken) {
 }

@@ -13,109 +13,138 @@ import java.util.List;
  */
 final class Exchange {
 
-    private final SimRuntime runtime;
-    private final HttpServerRequest request;
-    private final HttpServerResponse response;
-    private final List<Generation> generations = new ArrayList<>(1);
-    private boolean ended;
-    private int events;
+  private final SimRuntime runtime;
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final List<Generation> generations = new ArrayList<>(1);
+  private final List<String> abortIds = new ArrayList<>(1);
+  private boolean ended;
+  private boolean aborted;
+  private int events;
 
-    Exchange(SimRuntime runtime, HttpServerRequest request) {
-        this.runtime = runtime;
-        this.request = request;
-        this.response = request.response();
-        runtime.stats().requestStarted();
-        response.closeHandler(v -> clientGone());
-    }
+  Exchange(SimRuntime runtime, HttpServerRequest request) {
+    this.runtime = runtime;
+    this.request = request;
+    this.response = request.response();
+    runtime.stats().requestStarted();
+    response.closeHandler(v -> clientGone());
+  }
 
-    SimRuntime runtime() {
-        return runtime;
-    }
+  SimRuntime runtime() {
+    return runtime;
+  }
 
-    boolean ended() {
-        return ended;
-    }
+  boolean ended() {
+    return ended;
+  }
 
-    void track(Generation generation) {
-        generations.add(generation);
-    }
+  void track(Generation generation) {
+    generations.add(generation);
+  }
 
-    void json(int status, String body) {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
-        finishedWith(status);
+  /** Lets /abort_request stop this request by {@code id}: its sequences finish with reason abort. */
+  void abortableAs(String id) {
+    if (id == null || id.isEmpty()) {
+      return;
     }
+    abortIds.add(id);
+    runtime.registerAbortable(id, () -> runtime.context().runOnContext(v -> abort()));
+  }
 
-    void error(int status, String message) {
-        json(status, Json.error(status, message));
+  private void abort() {
+    if (ended || aborted) {
+      return;
     }
+    aborted = true;
+    runtime.stats().countAborted();
+    cancelGenerations();
+  }
 
-    void startStream() {
-        response.setStatusCode(200)
-                .setChunked(true)
-                .putHeader("content-type", "text/event-stream")
-                .putHeader("cache-control", "no-cache")
-                .writeHead();
+  void json(int status, String body) {
+    if (ended) {
+      return;
     }
+    ended = true;
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+    finishedWith(status);
+  }
 
-    /** Writes one SSE event {@code data: <payload>}. */
-    void event(String payload) {
-        if (ended) {
-            return;
-        }
-        response.write("data: " + payload + "\n\n");
-        if (++events == 1 && runtime.controls().isDropMidStream()) {
-            ended = true;
-            runtime.stats().countFault();
-            runtime.stats().requestEnded();
-            cancelGenerations();
-            request.connection().close();
-        }
-    }
+  void error(int status, String message) {
+    json(status, Json.error(status, message));
+  }
 
-    /** Ends the stream with {@code data: [DONE]}. */
-    void endStream() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        response.end("data: [DONE]\n\n");
-        finishedWith(200);
-    }
+  void startStream() {
+    response.setStatusCode(200)
+        .setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache")
+        .writeHead();
+  }
 
-    /** Ends a stream that carried an error event: {@code data: [DONE]}, not counted as completed. */
-    void endStreamAfterError() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        response.end("data: [DONE]\n\n");
-        finishedWith(500);
+  /** Writes one SSE event {@code data: <payload>}. */
+  void event(String payload) {
+    if (ended) {
+      return;
     }
+    response.write("data: " + payload + "\n\n");
+    if (++events == 1 && runtime.controls().isDropMidStream()) {
+      ended = true;
+      unregister();
+      runtime.stats().countFault();
+      runtime.stats().requestEnded();
+      cancelGenerations();
+      request.connection().close();
+    }
+  }
 
-    private void finishedWith(int status) {
-        runtime.stats().requestEnded();
-        if (status < 300) {
-            runtime.stats().countCompleted();
-        }
+  /** Ends the stream with {@code data: [DONE]}. */
+  void endStream() {
+    if (ended) {
+      return;
     }
+    ended = true;
+    response.end("data: [DONE]\n\n");
+    finishedWith(200);
+  }
 
-    private void clientGone() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        runtime.stats().countCancelled();
-        runtime.stats().requestEnded();
-        cancelGenerations();
+  /** Ends a stream that carried an error event: {@code data: [DONE]}, not counted as completed. */
+  void endStreamAfterError() {
+    if (ended) {
+      return;
     }
+    ended = true;
+    response.end("data: [DONE]\n\n");
+    finishedWith(500);
+  }
 
-    private void cancelGenerations() {
-        for (Generation generation : generations) {
-            runtime.engine().cancel(generation);
-        }
+  private void finishedWith(int status) {
+    unregister();
+    runtime.stats().requestEnded();
+    if (status < 300 && !aborted) {
+      runtime.stats().countCompleted();
     }
+  }
+
+  private void clientGone() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    unregister();
+    runtime.stats().countCancelled();
+    runtime.stats().requestEnded();
+    cancelGenerations();
+  }
+
+  private void unregister() {
+    for (String id : abortIds) {
+      runtime.unregisterAbortable(id);
+    }
+  }
+
+  private void cancelGenerations() {
+    for (Generation generation : generations) {
+      runtime.engine().cancel(generation);
+    }
+  }
 }

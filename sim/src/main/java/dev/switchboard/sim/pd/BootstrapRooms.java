@@ -17,64 +17,64 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BootstrapRooms {
 
-    /** Rooms remembered; older ones are forgotten (a decode asks within seconds of the prefill's request). */
-    static final int CAPACITY = 1 << 18;
+  /** Rooms remembered; older ones are forgotten (a decode asks within seconds of the prefill's request). */
+  static final int CAPACITY = 1 << 18;
 
-    private final Vertx vertx;
-    private final Context context;
-    private final LinkedHashMap<Long, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > CAPACITY;
+  private final Vertx vertx;
+  private final Context context;
+  private final LinkedHashMap<Long, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      return size() > CAPACITY;
+    }
+  };
+  private final Map<Long, List<Promise<Boolean>>> waiters = new HashMap<>();
+  private volatile long registered;
+
+  public BootstrapRooms(Vertx vertx, Context context) {
+    this.vertx = vertx;
+    this.context = context;
+  }
+
+  /** Records rooms as seen and wakes their waiters. Thread-safe. */
+  public void register(List<Long> rooms) {
+    context.runOnContext(v -> {
+      for (Long room : rooms) {
+        seen.put(room, Boolean.TRUE);
+        registered++;
+        List<Promise<Boolean>> waiting = waiters.remove(room);
+        if (waiting != null) {
+          waiting.forEach(p -> p.tryComplete(true));
         }
-    };
-    private final Map<Long, List<Promise<Boolean>>> waiters = new HashMap<>();
-    private volatile long registered;
+      }
+    });
+  }
 
-    public BootstrapRooms(Vertx vertx, Context context) {
-        this.vertx = vertx;
-        this.context = context;
+  /** Rooms registered so far (including forgotten ones). */
+  public long registered() {
+    return registered;
+  }
+
+  /** Completes with true as soon as the room is seen, or false after {@code waitMillis}. On the context. */
+  Future<Boolean> await(long room, long waitMillis) {
+    if (seen.containsKey(room)) {
+      return Future.succeededFuture(true);
     }
-
-    /** Records rooms as seen and wakes their waiters. Thread-safe. */
-    public void register(List<Long> rooms) {
-        context.runOnContext(v -> {
-            for (Long room : rooms) {
-                seen.put(room, Boolean.TRUE);
-                registered++;
-                List<Promise<Boolean>> waiting = waiters.remove(room);
-                if (waiting != null) {
-                    waiting.forEach(p -> p.tryComplete(true));
-                }
-            }
-        });
+    if (waitMillis <= 0) {
+      return Future.succeededFuture(false);
     }
-
-    /** Rooms registered so far (including forgotten ones). */
-    public long registered() {
-        return registered;
-    }
-
-    /** Completes with true as soon as the room is seen, or false after {@code waitMillis}. On the context. */
-    Future<Boolean> await(long room, long waitMillis) {
-        if (seen.containsKey(room)) {
-            return Future.succeededFuture(true);
+    Promise<Boolean> promise = Promise.promise();
+    waiters.computeIfAbsent(room, r -> new ArrayList<>(1)).add(promise);
+    long timer = vertx.setTimer(waitMillis, t -> {
+      List<Promise<Boolean>> waiting = waiters.get(room);
+      if (waiting != null) {
+        waiting.remove(promise);
+        if (waiting.isEmpty()) {
+          waiters.remove(room);
         }
-        if (waitMillis <= 0) {
-            return Future.succeededFuture(false);
-        }
-        Promise<Boolean> promise = Promise.promise();
-        waiters.computeIfAbsent(room, r -> new ArrayList<>(1)).add(promise);
-        long timer = vertx.setTimer(waitMillis, t -> {
-            List<Promise<Boolean>> waiting = waiters.get(room);
-            if (waiting != null) {
-                waiting.remove(promise);
-                if (waiting.isEmpty()) {
-                    waiters.remove(room);
-                }
-            }
-            promise.tryComplete(false);
-        });
-        return promise.future().onComplete(r -> vertx.cancelTimer(timer));
-    }
+      }
+      promise.tryComplete(false);
+    });
+    return promise.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
 }

@@ -31,7 +31,6 @@ public final class JsonToolCallParser implements ToolCallParser {
 
   private final String startMarker;
   private final String endMarker;
-  private final boolean bareJsonAtStart;
   private final Body body;
   private final ToolUpdateBuilder out;
 
@@ -51,7 +50,6 @@ public final class JsonToolCallParser implements ToolCallParser {
   JsonToolCallParser(String startMarker, String endMarker, boolean bareJsonAtStart, Body body, Supplier<String> ids) {
     this.startMarker = startMarker;
     this.endMarker = endMarker;
-    this.bareJsonAtStart = bareJsonAtStart;
     this.body = Objects.requireNonNull(body, "body");
     this.out = new ToolUpdateBuilder(Objects.requireNonNull(ids, "ids"));
     this.content = new TextOutsideCalls(out);

@@ -6,7 +6,8 @@ package dev.switchboard.gateway.text.parser;
  * concatenated argument fragments) does not depend on how the text was split into deltas, and equals {@link #parse}.
  * Argument fragments are only ever appended: what was emitted is always a prefix of the final arguments text.
  */
-public sealed interface ToolCallParser permits JsonToolCallParser, PythonicToolParser, PassthroughToolParser {
+public sealed interface ToolCallParser permits JsonToolCallParser, PythonicToolParser, DeepSeekV3ToolParser, ForcedFunctionToolParser,
+    PassthroughToolParser {
 
   ToolStreamUpdate push(String text);
 

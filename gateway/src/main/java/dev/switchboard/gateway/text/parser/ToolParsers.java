@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * case-insensitive), trying the id itself and then the part after its last {@code /} (so
  * {@code meta-llama/Llama-3.2-3B-Instruct} matches {@code llama-3.2*}). When several patterns match, the one with the
  * longest text before its first {@code *} wins (so {@code deepseek-v3*} beats {@code deepseek-*}). No match →
- * {@code passthrough}. Some names of the table (deepseek, glm4_moe, step3, kimik2, minimax_m2, gpt_oss, qwen_coder)
+ * {@code passthrough}. Some names of the table (glm4_moe, step3, kimik2, minimax_m2, gpt_oss, qwen_coder)
  * have no parser here yet; {@link #resolve} treats them as passthrough.
  */
 public final class ToolParsers {
@@ -28,6 +28,7 @@ public final class ToolParsers {
   public static final String LLAMA3 = "llama3";
   public static final String MISTRAL = "mistral";
   public static final String PYTHONIC = "pythonic";
+  public static final String DEEPSEEK = "deepseek";
   public static final String PASSTHROUGH = "passthrough";
 
   private static final Map<String, Function<Supplier<String>, ToolCallParser>> PARSERS = Map.of(
@@ -38,6 +39,7 @@ public final class ToolParsers {
       LLAMA3, JsonToolCallParser::llama3,
       MISTRAL, JsonToolCallParser::mistral,
       PYTHONIC, PythonicToolParser::new,
+      DEEPSEEK, DeepSeekV3ToolParser::new,
       PASSTHROUGH, ids -> new PassthroughToolParser());
 
   /** Model-id glob → parser name, as in the reference. */
@@ -49,7 +51,7 @@ public final class ToolParsers {
       Map.entry("qwen*", QWEN),
       Map.entry("llama-4*", PYTHONIC), Map.entry("meta-llama-4*", PYTHONIC),
       Map.entry("llama-3.2*", LLAMA), Map.entry("meta-llama-3.2*", LLAMA),
-      Map.entry("deepseek-v3*", "deepseek"), Map.entry("deepseek-ai/deepseek-v3*", "deepseek"),
+      Map.entry("deepseek-v3*", DEEPSEEK), Map.entry("deepseek-ai/deepseek-v3*", DEEPSEEK),
       Map.entry("deepseek-*", PYTHONIC),
       Map.entry("glm-4.5*", "glm4_moe"), Map.entry("glm-4.6*", "glm4_moe"), Map.entry("glm-*", JSON),
       Map.entry("step3*", "step3"), Map.entry("step-3*", "step3"),

@@ -16,6 +16,8 @@ import java.util.Map;
 public final class ChatTemplate {
   private final Stmt.Body body;
   private final Builtins builtins;
+  /** Length of the last rendering: sizes the next output buffer (a benign race between threads). */
+  private int sizeHint;
 
   private ChatTemplate(Stmt.Body body, Builtins builtins) {
     this.body = body;
@@ -33,11 +35,17 @@ public final class ChatTemplate {
 
   public String render(Map<String, Object> vars) throws TemplateException {
     Frame root = new Frame(null, new Frame.RenderContext(vars, builtins));
-    StringBuilder out = new StringBuilder(4096);
+    StringBuilder out = new StringBuilder(Math.max(1024, sizeHint + (sizeHint >> 3)));
     try {
       body.exec(root, out);
+      sizeHint = out.length();
     } catch (EvalError e) {
       throw e.toTemplateException();
+    } catch (ArithmeticException e) {
+      throw new TemplateException(TemplateException.Kind.RUNTIME, "OverflowError: " + e.getMessage(), 0);
+    } catch (RuntimeException e) {
+      // a gap in the interpreter's type checks must surface as a template error, never as a crash
+      throw new TemplateException(TemplateException.Kind.RUNTIME, "internal error: " + e, 0);
     } catch (StackOverflowError e) {
       throw new TemplateException(TemplateException.Kind.RUNTIME, "template recursion too deep", 0);
     }

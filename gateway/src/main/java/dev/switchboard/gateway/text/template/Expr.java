@@ -65,10 +65,15 @@ sealed interface Expr {
     }
   }
 
-  record GetAttr(Expr target, String name, int line) implements Expr {
+  /** {@code target.name}; {@code dictMethod} (precomputed) says whether a dict answers with a method. */
+  record GetAttr(Expr target, String name, boolean dictMethod, int line) implements Expr {
+    GetAttr(Expr target, String name, int line) {
+      this(target, name, Methods.isDictMethod(name), line);
+    }
+
     @Override
     public Object eval(Frame f) {
-      return Py.getattr(target.eval(f), name);
+      return Py.getattr(target.eval(f), name, dictMethod);
     }
   }
 
@@ -101,11 +106,15 @@ sealed interface Expr {
   }
 
   /** {@code target.name(args)} without materialising a bound method for str/list/dict receivers. */
-  record MethodCall(Expr target, String name, Arguments arguments, int line) implements Expr {
+  record MethodCall(Expr target, String name, Arguments arguments, int receivers, int line) implements Expr {
+    MethodCall(Expr target, String name, Arguments arguments, int line) {
+      this(target, name, arguments, Methods.receiverMask(name), line);
+    }
+
     @Override
     public Object eval(Frame f) {
       Object self = target.eval(f);
-      if ((self instanceof String || self instanceof List || self instanceof Map) && Methods.hasMethod(self, name)) {
+      if ((receivers & Methods.receiverKind(self)) != 0) {
         return Methods.call(self, name, arguments.evalPositional(f), arguments.evalKeywords(f));
       }
       Object c = Py.getattr(self, name);

@@ -1,15 +1,19 @@
 package dev.switchboard.gateway.text.template;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 
-/** A variable scope: the template's top level, a loop iteration, or a macro call. */
+/**
+ * A variable scope: the template's top level, a loop iteration, or a macro call. Scopes hold few variables, so
+ * they are small arrays searched by identity: every variable name comes from the parser, whose names are
+ * interned (see {@link Lexer}), or from Java string literals.
+ */
 final class Frame {
-  private static final Object MISSING = new Object();
-
   final Frame parent;
   final RenderContext context;
-  private HashMap<String, Object> vars;
+  private String[] names;
+  private Object[] values;
+  private int size;
 
   Frame(Frame parent, RenderContext context) {
     this.parent = parent;
@@ -22,10 +26,10 @@ final class Frame {
 
   Object lookup(String name) {
     for (Frame f = this; f != null; f = f.parent) {
-      if (f.vars != null) {
-        Object v = f.vars.getOrDefault(name, MISSING);
-        if (v != MISSING) {
-          return v;
+      String[] n = f.names;
+      for (int i = f.size - 1; i >= 0; i--) {
+        if (n[i] == name) {
+          return f.values[i];
         }
       }
     }
@@ -33,15 +37,27 @@ final class Frame {
   }
 
   void set(String name, Object value) {
-    if (vars == null) {
-      vars = new HashMap<>(8);
+    for (int i = 0; i < size; i++) {
+      if (names[i] == name) {
+        values[i] = value;
+        return;
+      }
     }
-    vars.put(name, value);
+    if (names == null) {
+      names = new String[8];
+      values = new Object[8];
+    } else if (size == names.length) {
+      names = Arrays.copyOf(names, size * 2);
+      values = Arrays.copyOf(values, size * 2);
+    }
+    names[size] = name;
+    values[size++] = value;
   }
 
   void clear() {
-    if (vars != null) {
-      vars.clear();
+    if (size > 0) {
+      Arrays.fill(values, 0, size, null);
+      size = 0;
     }
   }
 

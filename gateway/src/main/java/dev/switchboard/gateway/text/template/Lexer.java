@@ -189,7 +189,7 @@ final class Lexer {
         while (pos < n && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
           pos++;
         }
-        String name = src.substring(start, pos);
+        String name = src.substring(start, pos).intern(); // Frame looks variables up by identity
         tokens.add(new Token(Type.NAME, name, name, line));
       } else if (c >= '0' && c <= '9') {
         lexNumber(line);

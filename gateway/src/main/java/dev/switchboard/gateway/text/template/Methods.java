@@ -22,6 +22,42 @@ final class Methods {
       Set.of("append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear");
   private static final Set<String> UNSAFE_DICT_METHODS = Set.of("update", "pop", "popitem", "setdefault", "clear");
 
+  static final int STRING = 1;
+  static final int LIST = 2;
+  static final int DICT = 4;
+  static final int TUPLE = 8;
+
+  /** Which receiver kinds have a method of this name (a bit mask of STRING, LIST, DICT, TUPLE); parse-time. */
+  static int receiverMask(String name) {
+    int mask = 0;
+    if (STRING_METHODS.contains(name)) {
+      mask |= STRING;
+    }
+    if (LIST_METHODS.contains(name)) {
+      mask |= LIST | TUPLE;
+    }
+    if (UNSAFE_LIST_METHODS.contains(name)) {
+      mask |= LIST;
+    }
+    if (isDictMethod(name)) {
+      mask |= DICT;
+    }
+    return mask;
+  }
+
+  static int receiverKind(Object self) {
+    if (self instanceof String) {
+      return STRING;
+    }
+    if (self instanceof Map) {
+      return DICT;
+    }
+    if (self instanceof List) {
+      return self instanceof PyTuple ? TUPLE : LIST;
+    }
+    return 0;
+  }
+
   static boolean isDictMethod(String name) {
     return DICT_METHODS.contains(name) || UNSAFE_DICT_METHODS.contains(name);
   }
@@ -476,9 +512,9 @@ final class Methods {
         Object v = m.get(key);
         yield v != null || m.containsKey(key) ? v : a.get(1, "default", null);
       }
-      case "items" -> items(m);
-      case "keys" -> new ArrayList<Object>(m.keySet());
-      case "values" -> new ArrayList<Object>(m.values());
+      case "items" -> new PyView(items(m), "dict_items");
+      case "keys" -> new PyView(new ArrayList<Object>(m.keySet()), "dict_keys");
+      case "values" -> new PyView(new ArrayList<Object>(m.values()), "dict_values");
       case "copy" -> new LinkedHashMap<Object, Object>(m);
       default -> throw new EvalError("AttributeError: 'dict' object has no attribute '" + name + "'");
     };

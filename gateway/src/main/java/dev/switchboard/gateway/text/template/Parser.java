@@ -131,7 +131,7 @@ final class Parser {
           if (end.type() != Type.VAR_END) {
             throw error("expected end of print statement, got " + describe(end), end);
           }
-          out.add(new Stmt.Output(e, t.line()));
+          out.add(outputStatement(e, t.line()));
         }
         case BLOCK_BEGIN -> {
           Token name = peek(1);
@@ -149,6 +149,21 @@ final class Parser {
         default -> throw error("unexpected " + describe(t), t);
       }
     }
+  }
+
+  /** A print of a left-nested {@code +} chain becomes {@link Stmt.OutputSum}. */
+  private static Stmt outputStatement(Expr e, int line) {
+    if (!(e instanceof Expr.Binary b) || b.op() != Expr.Op.ADD) {
+      return new Stmt.Output(e, line);
+    }
+    List<Expr> operands = new ArrayList<>();
+    Expr left = e;
+    while (left instanceof Expr.Binary add && add.op() == Expr.Op.ADD) {
+      operands.add(0, add.right());
+      left = add.left();
+    }
+    operands.add(0, left);
+    return new Stmt.OutputSum(operands.toArray(Expr[]::new), line);
   }
 
   private static List<String> quoted(String[] tags) {
@@ -659,7 +674,19 @@ final class Parser {
   }
 
   private Expr parseSubscript(Expr target, int line) {
+    if (skipOp("]")) { // x[] indexes with an empty tuple, as in jinja2
+      return new Expr.GetItem(target, new Expr.TupleLiteral(new Expr[0], line), line);
+    }
     Expr start = peek().isOp(":") ? null : parseExpression();
+    if (start != null && peek().isOp(",")) { // x[a, b] indexes with a tuple
+      List<Expr> items = new ArrayList<>();
+      items.add(start);
+      while (skipOp(",") && !peek().isOp("]")) {
+        items.add(parseExpression());
+      }
+      expectOp("]");
+      return new Expr.GetItem(target, new Expr.TupleLiteral(items.toArray(Expr[]::new), line), line);
+    }
     if (!skipOp(":")) {
       expectOp("]");
       return new Expr.GetItem(target, start, line);

@@ -27,7 +27,7 @@ final class PyJson {
   static final PyJson DEFAULT = new PyJson(null, ", ", ": ", false, false);
 
   String dumps(Object value) {
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(256);
     write(sb, value, 0);
     return sb.toString();
   }
@@ -44,6 +44,8 @@ final class PyJson {
     } else if (Py.isFloat(value)) {
       double d = ((Number) value).doubleValue();
       sb.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : Py.floatRepr(d));
+    } else if (value instanceof PyIterator || value instanceof PyView) {
+      throw EvalError.typeError("Object of type " + Py.typeName(value) + " is not JSON serializable");
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {
         sb.append("[]");

@@ -62,6 +62,37 @@ sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code {{ a + b + c }}}: when the first operand is a string every later operand must be one too (Python
+   * raises otherwise), so the parts are appended straight to the output without intermediate strings; the
+   * operands are evaluated left to right and a non-string fails exactly where Python's {@code +} would.
+   */
+  record OutputSum(Expr[] operands, int line) implements Stmt {
+    @Override
+    public int exec(Frame f, StringBuilder out) {
+      Object first = operands[0].eval(f);
+      if (first instanceof String s) {
+        int mark = out.length();
+        out.append(s);
+        for (int i = 1; i < operands.length; i++) {
+          Object v = operands[i].eval(f);
+          if (v instanceof String part) {
+            out.append(part);
+          } else {
+            throw new IllegalStateException("unreachable: " + Py.add(out.substring(mark), v));
+          }
+        }
+        return NORMAL;
+      }
+      Object sum = first;
+      for (int i = 1; i < operands.length; i++) {
+        sum = Py.add(sum, operands[i].eval(f));
+      }
+      Py.appendStr(out, sum);
+      return NORMAL;
+    }
+  }
+
   record If(Expr[] tests, Body[] bodies, Body otherwise, int line) implements Stmt {
     @Override
     public int exec(Frame f, StringBuilder out) {

@@ -71,5 +71,13 @@ final class RecordedToolOutputs {
       of("pythonic", "<|python_start|>[f(x=1.5, y=-2, s='it\\'s')]<|python_end|>",
           "", call("f", "{\"x\":1.5,\"y\":-2,\"s\":\"it's\"}")),
       of("pythonic", "See [link](http://x) and [1, 2] or [a b]", "See [link](http://x) and [1, 2] or [a b]"),
-      of("pythonic", "[f(1)]", "1)]", call("f", "{}")));
+      of("pythonic", "[f(1)]", "1)]", call("f", "{}")),
+      of("deepseek", "Let me check.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n"
+              + "```json\n{\"city\": \"Paris\", \"n\": [1, 2]}\n```<｜tool▁call▁end｜>\n<｜tool▁call▁begin｜>function"
+              + "<｜tool▁sep｜>get_time\n```json\n{}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>",
+          "Let me check.", call("get_weather", "{\"city\":\"Paris\",\"n\":[1,2]}"), call("get_time", "{}")),
+      of("deepseek", "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>search<｜tool▁sep｜>{\"q\": \"a ``` b\"}"
+              + "<｜tool▁call▁end｜><｜tool▁calls▁end｜> done",
+          " done", call("search", "{\"q\":\"a ``` b\"}")),
+      of("deepseek", "a <｜tool b <｜tool▁calls", "a <｜tool b <｜tool▁calls"));
 }

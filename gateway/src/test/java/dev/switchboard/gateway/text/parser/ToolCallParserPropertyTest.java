@@ -30,7 +30,7 @@ class ToolCallParserPropertyTest {
   private static final String[] TEXT_PIECES = {"Sure", " ", "\n", "<", ">", "/", "let me", "你好", "!", "tool", "."};
 
   @ParameterizedTest
-  @ValueSource(strings = {"qwen", "mistral", "llama3", "json", "pythonic"})
+  @ValueSource(strings = {"qwen", "mistral", "llama3", "json", "pythonic", "deepseek"})
   void randomCallsRoundTripAndStreamLikeOneShot(String parser) {
     SplittableRandom random = new SplittableRandom(parser.hashCode());
     for (int round = 0; round < 150; round++) {
@@ -159,8 +159,22 @@ class ToolCallParserPropertyTest {
           : "[" + String.join("," + ws(random), objects) + "]") + ws(random);
       case "pythonic" -> prefix + "[" + calls.stream().map(c -> python(c, random))
           .collect(Collectors.joining("," + ws(random))) + "]";
+      case "deepseek" -> prefix + DeepSeekV3ToolParser.CALLS_BEGIN + calls.stream()
+          .map(c -> DeepSeekV3ToolParser.CALL_BEGIN + "function" + DeepSeekV3ToolParser.SEP + c.name() + "\n```json\n"
+              + object(c, random) + "\n```" + DeepSeekV3ToolParser.CALL_END + ws(random))
+          .collect(Collectors.joining()) + DeepSeekV3ToolParser.CALLS_END;
       default -> throw new IllegalArgumentException(parser);
     };
+  }
+
+  /** The arguments alone, pretty-printed or compact. */
+  private static String object(ToolCall call, SplittableRandom random) {
+    try {
+      JsonNode arguments = JSON.readTree(call.arguments());
+      return random.nextBoolean() ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arguments) : json(arguments);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A call object with keys in random order, pretty-printed or compact. */

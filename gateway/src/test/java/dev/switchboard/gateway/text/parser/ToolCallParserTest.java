@@ -147,7 +147,8 @@ class ToolCallParserTest {
   void resolveUsesTheOverrideOrAnImplementedAutoSelection() {
     assertThat(ToolParsers.resolve(Optional.of("pythonic"), "Qwen/Qwen3-8B")).contains("pythonic");
     assertThat(ToolParsers.resolve(Optional.empty(), "Qwen/Qwen3-8B")).contains("qwen");
-    assertThat(ToolParsers.resolve(Optional.empty(), "deepseek-v3")).isEmpty();
+    assertThat(ToolParsers.resolve(Optional.empty(), "deepseek-v3")).contains("deepseek");
+    assertThat(ToolParsers.resolve(Optional.empty(), "glm-4.5-air")).isEmpty();
     assertThat(ToolParsers.resolve(Optional.empty(), "unknown")).isEmpty();
     assertThatThrownBy(() -> ToolParsers.resolve(Optional.of("nope"), "x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");

@@ -1,0 +1,108 @@
+package dev.switchboard.gateway.router.grpc;
+
+import dev.switchboard.gateway.text.Tokenizer;
+import dev.switchboard.gateway.text.detok.StopDecoder;
+import dev.switchboard.gateway.text.detok.StopMatch;
+import dev.switchboard.gateway.text.parser.ChatDelta;
+import dev.switchboard.gateway.text.parser.ChatOutputSplitter;
+import dev.switchboard.gateway.text.parser.ReasoningParsers;
+import dev.switchboard.gateway.text.parser.ToolCallDelta;
+import dev.switchboard.gateway.text.parser.ToolCallIds;
+import dev.switchboard.gateway.text.parser.ToolParsers;
+import dev.switchboard.protocol.scheduler.GenerateComplete;
+import java.util.List;
+
+/**
+ * One output sequence ({@code index} of {@code n}): token ids in, final text out through the stop decoder, then
+ * (chat) split into reasoning, content and tool calls. Not thread-safe: used on the request's event loop only.
+ */
+final class Choice {
+  final int index;
+  private final StopDecoder decoder;
+  private final ChatOutputSplitter splitter;
+  private final String forcedTool;
+  private String forcedToolId;
+  private boolean forcedToolAnnounced;
+
+  final StringBuilder text = new StringBuilder();
+  boolean roleSent;
+  int toolCalls;
+  GenerateComplete complete;
+
+  Choice(int index, ModelText model, Plan plan) {
+    this.index = index;
+    Tokenizer tokenizer = model.tokenizer();
+    this.decoder = new StopDecoder(tokenizer::decode, plan.stop());
+    if (plan.endpoint() == dev.switchboard.gateway.exchange.Endpoint.CHAT) {
+            var reasoning = plan.separateReasoning() && !(plan.tools() instanceof ToolMode.Named) && !(plan.tools() instanceof ToolMode.Required)
+          ? ReasoningParsers.forModel(model.reasoningParser(), plan.model())
+          : ReasoningParsers.create(ReasoningParsers.PASSTHROUGH);
+      var tools = switch (plan.tools()) {
+        case ToolMode.Parsed p -> ToolParsers.create(p.parser());
+        case ToolMode.Required r -> ToolParsers.create(ToolParsers.JSON);
+        case ToolMode.Named n -> ToolParsers.create(ToolParsers.PASSTHROUGH);
+        case ToolMode.None n -> ToolParsers.create(ToolParsers.PASSTHROUGH);
+      };
+      this.splitter = new ChatOutputSplitter(reasoning, tools);
+      this.forcedTool = plan.tools() instanceof ToolMode.Named n ? n.name() : null;
+    } else {
+      this.splitter = null;
+      this.forcedTool = null;
+    }
+  }
+
+  /** Feeds generated ids; returns the text that became final. */
+  String push(int[] ids) {
+    String t = decoder.push(ids);
+    text.append(t);
+    return t;
+  }
+
+  /** Ends the sequence; returns the held-back text. */
+  String finish() {
+    String t = decoder.finish();
+    text.append(t);
+    return t;
+  }
+
+  /** Splits a final-text delta (chat). */
+  ChatDelta split(String delta) {
+    if (forcedTool != null) return forced(delta);
+    return splitter.push(delta);
+  }
+
+  ChatDelta splitFinish() {
+    if (forcedTool != null) return ChatDelta.EMPTY;
+    return splitter.finish();
+  }
+
+  /** A named tool_choice: the whole output is the arguments of one call with the forced name. */
+  private ChatDelta forced(String delta) {
+    if (delta.isEmpty()) return ChatDelta.EMPTY;
+    if (!forcedToolAnnounced) {
+      forcedToolAnnounced = true;
+      forcedToolId = ToolCallIds.next();
+      return new ChatDelta("", "", List.of(new ToolCallDelta(0, forcedToolId, forcedTool, delta)));
+    }
+    return new ChatDelta("", "", List.of(new ToolCallDelta(0, null, null, delta)));
+  }
+
+  boolean forcedTool() { return forcedTool != null; }
+
+  /** finish_reason: the decoder's stop wins over the worker's reason; "tool_calls" when calls were emitted. */
+  String finishReason() {
+    String reason = decoder.stopped() ? "stop" : complete != null && !complete.getFinishReason().isEmpty() ? complete.getFinishReason() : "stop";
+    return toolCalls > 0 && "stop".equals(reason) ? "tool_calls" : reason;
+  }
+
+  /** matched_stop: the stop string or token id, from the decoder or the worker; null when the sequence ran out. */
+  Object matchedStop() {
+    if (decoder.matchedStop().isPresent()) return decoder.matchedStop().map(StopMatch::matchedStop).orElse(null);
+    if (complete == null) return null;
+    return switch (complete.getMatchedStopCase()) {
+      case MATCHED_TOKEN_ID -> complete.getMatchedTokenId();
+      case MATCHED_STOP_STR -> complete.getMatchedStopStr();
+      default -> null;
+    };
+  }
+}
