@@ -221,7 +221,7 @@ class HttpRegularRouterTest {
       SimWorker sick = f.sim(0);
       SimWorker well = f.sim(1);
       sick.controls().healthy(false);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !worker(f, sick).isHealthy());
+      await().atMost(Duration.ofSeconds(20)).until(() -> !worker(f, sick).isHealthy());
       sick.clearReceived();
       for (int i = 0; i < 6; i++) {
         HttpResponse<String> r = f.post("/v1/chat/completions", chat("m", "q" + i, false));
@@ -230,7 +230,7 @@ class HttpRegularRouterTest {
       assertThat(sick.received()).noneMatch(r -> r.path().startsWith("/v1/"));
 
       sick.controls().healthy(true);
-      await().atMost(Duration.ofSeconds(10)).until(() -> worker(f, sick).isHealthy());
+      await().atMost(Duration.ofSeconds(20)).until(() -> worker(f, sick).isHealthy());
       Set<String> servers = new HashSet<>();
       for (int i = 0; i < 6; i++) {
         servers.add(f.post("/v1/chat/completions", chat("m", "r" + i, false)).headers().firstValue("x-served-by").orElseThrow());
@@ -244,7 +244,7 @@ class HttpRegularRouterTest {
     try (Fleet f = Fleet.start(sim("m")).awaitReady()) {
       assertThat(f.get("/readiness").statusCode()).isEqualTo(200);
       f.sim(0).controls().healthy(false);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !worker(f, f.sim(0)).isHealthy());
+      await().atMost(Duration.ofSeconds(20)).until(() -> !worker(f, f.sim(0)).isHealthy());
       HttpResponse<String> r = f.post("/v1/chat/completions", chat("m", "x", false));
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(json(r.body()).path("error").path("message").asText()).contains("no healthy worker", "'m'");
@@ -293,8 +293,8 @@ class HttpRegularRouterTest {
       InputStream in = r.body();
       assertThat(in.read()).isNotNegative(); // the stream has started
       in.close(); // the client goes away mid-stream
-      await().atMost(Duration.ofSeconds(10)).until(() -> f.sim(0).stats().cancelled() == 1);
-      await().atMost(Duration.ofSeconds(10)).until(() -> worker(f, f.sim(0)).inFlight() == 0);
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.sim(0).stats().cancelled() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> worker(f, f.sim(0)).inFlight() == 0);
     }
   }
 
@@ -311,7 +311,7 @@ class HttpRegularRouterTest {
   void workerDeclaredWithoutModelJoinsUnderTheModelItReports() throws Exception {
     SimSpec undeclared = new SimSpec(sim("discovered-model").withOpenAiOnly(true), w -> w.withModel(WorkerSpec.DISCOVER_MODEL));
     try (Fleet f = Fleet.start(List.of(SimSpec.of(sim("known")), undeclared), g -> g, Map.of())) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> f.gateway().routers().servedModels().contains("discovered-model"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.gateway().routers().servedModels().contains("discovered-model"));
       f.awaitReady();
       HttpResponse<String> r = f.post("/v1/chat/completions", chat("discovered-model", "hi", false));
       assertThat(r.statusCode()).isEqualTo(200);

@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * checks are fast (100 ms, thresholds of 1) so tests see state changes quickly without sleeping.
  */
 public final class Fleet implements AutoCloseable {
-  public static final HealthSettings FAST_HEALTH = new HealthSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 1, 1, "/health");
+  public static final HealthSettings FAST_HEALTH = new HealthSettings(Duration.ofMillis(100), Duration.ofSeconds(3), 1, 1, "/health");
 
   private final List<SimWorker> sims;
   private final Gateway gateway;
@@ -78,7 +78,7 @@ public final class Fleet implements AutoCloseable {
 
   /** Waits until every served model is routable. */
   public Fleet awaitReady() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routers().ready());
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.routers().ready());
     return this;
   }
 
