@@ -22,6 +22,7 @@ final class Choice {
 
   final StringBuilder text = new StringBuilder();
   boolean roleSent;
+  int tokensSeen;
   int toolCalls;
   GenerateComplete complete;
 
@@ -47,6 +48,7 @@ final class Choice {
 
   /** Feeds generated ids; returns the text that became final. */
   String push(int[] ids) {
+    tokensSeen += ids.length;
     String t = decoder.push(ids);
     text.append(t);
     return t;
