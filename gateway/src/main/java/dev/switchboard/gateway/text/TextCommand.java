@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +58,7 @@ public final class TextCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      quietNativeLibraryLogs();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       JsonNode body;
@@ -86,6 +88,13 @@ public final class TextCommand implements Runnable {
         err.println("invalid request: " + e.getMessage());
         err.flush();
         return INVALID_REQUEST;
+      }
+    }
+
+    /** Standard output carries the prompt or ids only: DJL's loading chatter must not land there. */
+    private static void quietNativeLibraryLogs() {
+      if (LoggerFactory.getLogger("ai.djl") instanceof ch.qos.logback.classic.Logger djl) {
+        djl.setLevel(ch.qos.logback.classic.Level.ERROR);
       }
     }
   }

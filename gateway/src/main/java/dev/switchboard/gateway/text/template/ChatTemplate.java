@@ -41,6 +41,11 @@ public final class ChatTemplate {
       sizeHint = out.length();
     } catch (EvalError e) {
       throw e.toTemplateException();
+    } catch (ArithmeticException e) {
+      throw new TemplateException(TemplateException.Kind.RUNTIME, "OverflowError: " + e.getMessage(), 0);
+    } catch (RuntimeException e) {
+      // a gap in the interpreter's type checks must surface as a template error, never as a crash
+      throw new TemplateException(TemplateException.Kind.RUNTIME, "internal error: " + e, 0);
     } catch (StackOverflowError e) {
       throw new TemplateException(TemplateException.Kind.RUNTIME, "template recursion too deep", 0);
     }

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +64,9 @@ final class Filters {
       return items.isEmpty() ? Undefined.because("No first item, sequence was empty.") : items.get(0);
     });
     FILTERS.put("last", (f, v, a, k) -> {
+      if (v instanceof PyIterator || v instanceof PyView) {
+        throw EvalError.typeError("'" + Py.typeName(v) + "' object is not reversible");
+      }
       List<Object> items = Py.iterate(v);
       return items.isEmpty() ? Undefined.because("No last item, sequence was empty.") : items.get(items.size() - 1);
     });
@@ -78,13 +80,15 @@ final class Filters {
     });
     FILTERS.put("indent", Filters::indent);
     FILTERS.put("items", (f, v, a, k) -> {
-      if (v instanceof Undefined) {
-        return new ArrayList<>();
-      }
-      if (v instanceof Map<?, ?> m) {
-        return Methods.items(m);
-      }
-      throw EvalError.typeError("Can only get item pairs from a mapping.");
+      return new PyIterator(() -> {
+        if (v instanceof Undefined) {
+          return new ArrayList<>();
+        }
+        if (v instanceof Map<?, ?> m) {
+          return Methods.items(m);
+        }
+        throw EvalError.typeError("Can only get item pairs from a mapping.");
+      }, "generator object do_items");
     });
     FILTERS.put("join", (f, v, a, k) -> {
       Methods.Args args = args(a, k, "join");
@@ -122,7 +126,11 @@ final class Filters {
       }
       List<Object> out = new ArrayList<>(Py.iterate(v));
       Collections.reverse(out);
-      return out;
+      if (v instanceof PyIterator) {
+        return out; // not reversible: jinja2 falls back to a reversed list
+      }
+      List<Object> reversed = out;
+      return new PyIterator(() -> reversed, "list_reverseiterator object");
     });
     FILTERS.put("round", Filters::round);
     FILTERS.put("safe", (f, v, a, k) -> v);
@@ -156,7 +164,7 @@ final class Filters {
       }
       return n;
     });
-    FILTERS.put("batch", (f, v, a, k) -> {
+    FILTERS.put("batch", (f, v, a, k) -> new PyIterator(() -> {
       Methods.Args args = args(a, k, "batch");
       long size = Py.toLong(args.required(0, "linecount"));
       Object fill = args.get(1, "fill_with", null);
@@ -178,7 +186,7 @@ final class Filters {
         out.add(current);
       }
       return out;
-    });
+    }, "generator object do_batch"));
   }
 
   /** The filter named {@code name}, or {@code null}. */
@@ -237,7 +245,10 @@ final class Filters {
     boolean first = Py.truthy(args.get(1, "first", false));
     boolean blank = Py.truthy(args.get(2, "blank", false));
     String indention = width instanceof String s ? s : " ".repeat((int) Py.toLong(width));
-    String s = Py.str(value) + "\n";
+    if (!(value instanceof String text)) {
+      throw EvalError.typeError("unsupported operand type(s) for +=: '" + Py.typeName(value) + "' and 'str'");
+    }
+    String s = text + "\n";
     List<Object> lines = Methods.splitlines(s, false);
     StringBuilder rv = new StringBuilder();
     if (blank) {
@@ -262,6 +273,9 @@ final class Filters {
   }
 
   private static Object toInt(Object v, Methods.Args args) {
+    if (v instanceof Undefined u) {
+      throw u.fail();
+    }
     Object fallback = args.get(0, "default", 0L);
     int base = (int) args.integer(1, "base", 10);
     if (Py.isInt(v)) {
@@ -291,6 +305,9 @@ final class Filters {
   }
 
   private static Object toFloat(Object v, Object fallback) {
+    if (v instanceof Undefined u) {
+      throw u.fail();
+    }
     if (Py.isNumber(v)) {
       return Py.toDouble(v);
     }
@@ -325,6 +342,9 @@ final class Filters {
     Methods.Args args = args(a, k, "round");
     int precision = (int) args.integer(0, "precision", 0);
     String method = Py.str(args.get(1, "method", "common"));
+    if (!Py.isNumber(value)) {
+      throw EvalError.typeError("type " + Py.typeName(value) + " doesn't define __round__ method");
+    }
     if (method.equals("common") && (Py.isInt(value) || value instanceof Boolean)) {
       return Py.toLong(value); // Python's round() keeps ints ints
     }
@@ -340,7 +360,14 @@ final class Filters {
   }
 
   private static Object map(Frame f, Object value, Object[] a, Map<String, Object> k) {
+    return new PyIterator(() -> mapItems(f, value, a, k), "generator object sync_do_map");
+  }
+
+  private static List<Object> mapItems(Frame f, Object value, Object[] a, Map<String, Object> k) {
     List<Object> out = new ArrayList<>();
+    if (!Py.truthy(value)) {
+      return out;
+    }
     if (k != null && k.containsKey("attribute")) {
       Object attribute = k.get("attribute");
       Object fallback = k.containsKey("default") ? k.get("default") : null;
@@ -366,6 +393,10 @@ final class Filters {
   }
 
   private static Object select(Frame f, Object value, Object[] a, boolean reject, boolean byAttribute) {
+    return new PyIterator(() -> selectItems(f, value, a, reject, byAttribute), "generator object select_or_reject");
+  }
+
+  private static List<Object> selectItems(Frame f, Object value, Object[] a, boolean reject, boolean byAttribute) {
     int offset = 0;
     Object attribute = null;
     if (byAttribute) {
@@ -386,6 +417,9 @@ final class Filters {
       testArgs = Arrays.copyOfRange(a, offset + 1, a.length);
     }
     List<Object> out = new ArrayList<>();
+    if (!Py.truthy(value)) {
+      return out;
+    }
     for (Object item : Py.iterate(value)) {
       Object subject = byAttribute ? attribute(item, attribute) : item;
       boolean passed = test == null ? Py.truthy(subject) : test.test(f, subject, testArgs);
@@ -407,8 +441,11 @@ final class Filters {
     boolean caseSensitive = Py.truthy(args.get(1, "case_sensitive", false));
     Object attribute = args.get(2, "attribute", null);
     List<Object> out = new ArrayList<>(Py.iterate(value));
-    Comparator<Object> cmp = (x, y) -> Py.compare(sortKey(x, attribute, caseSensitive),
-        sortKey(y, attribute, caseSensitive), "<");
+    Comparator<Object> cmp = (x, y) -> {
+      Object kx = sortKey(x, attribute, caseSensitive);
+      Object ky = sortKey(y, attribute, caseSensitive);
+      return Py.equal(kx, ky) ? 0 : Py.compare(kx, ky, "<"); // jinja2 compares [key] lists: equal keys never meet '<'
+    };
     out.sort(reverse ? cmp.reversed() : cmp);
     return out;
   }
@@ -430,6 +467,10 @@ final class Filters {
   }
 
   private static Object unique(Frame f, Object value, Object[] a, Map<String, Object> k) {
+    return new PyIterator(() -> uniqueItems(value, a, k), "generator object sync_do_unique");
+  }
+
+  private static List<Object> uniqueItems(Object value, Object[] a, Map<String, Object> k) {
     Methods.Args args = args(a, k, "unique");
     boolean caseSensitive = Py.truthy(args.get(0, "case_sensitive", false));
     Object attribute = args.get(1, "attribute", null);
@@ -507,9 +548,5 @@ final class Filters {
     int n = Character.charCount(first);
     sb.append(new String(Character.toChars(first)).toUpperCase(Locale.ROOT));
     sb.append(word.substring(n).toLowerCase(Locale.ROOT));
-  }
-
-  static Map<String, Filter> all() {
-    return new LinkedHashMap<>(FILTERS);
   }
 }

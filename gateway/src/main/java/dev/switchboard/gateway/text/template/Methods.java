@@ -512,9 +512,9 @@ final class Methods {
         Object v = m.get(key);
         yield v != null || m.containsKey(key) ? v : a.get(1, "default", null);
       }
-      case "items" -> items(m);
-      case "keys" -> new ArrayList<Object>(m.keySet());
-      case "values" -> new ArrayList<Object>(m.values());
+      case "items" -> new PyView(items(m), "dict_items");
+      case "keys" -> new PyView(new ArrayList<Object>(m.keySet()), "dict_keys");
+      case "values" -> new PyView(new ArrayList<Object>(m.values()), "dict_values");
       case "copy" -> new LinkedHashMap<Object, Object>(m);
       default -> throw new EvalError("AttributeError: 'dict' object has no attribute '" + name + "'");
     };

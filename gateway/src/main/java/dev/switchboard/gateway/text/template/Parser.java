@@ -674,7 +674,19 @@ final class Parser {
   }
 
   private Expr parseSubscript(Expr target, int line) {
+    if (skipOp("]")) { // x[] indexes with an empty tuple, as in jinja2
+      return new Expr.GetItem(target, new Expr.TupleLiteral(new Expr[0], line), line);
+    }
     Expr start = peek().isOp(":") ? null : parseExpression();
+    if (start != null && peek().isOp(",")) { // x[a, b] indexes with a tuple
+      List<Expr> items = new ArrayList<>();
+      items.add(start);
+      while (skipOp(",") && !peek().isOp("]")) {
+        items.add(parseExpression());
+      }
+      expectOp("]");
+      return new Expr.GetItem(target, new Expr.TupleLiteral(items.toArray(Expr[]::new), line), line);
+    }
     if (!skipOp(":")) {
       expectOp("]");
       return new Expr.GetItem(target, start, line);

@@ -57,7 +57,10 @@ final class PercentFormat {
       }
       out.append(convert(conversion, spec, value));
     }
-    if (named == null && next < positional.size() && args instanceof PyTuple) {
+    // Python raises only when the leftover argument is not a mapping-like object (lists and dicts are exempt)
+    boolean mappingLike = args instanceof Map || args instanceof Undefined
+        || (args instanceof List && !(args instanceof PyTuple) && !Py.isLazy(args));
+    if (named == null && next < positional.size() && !mappingLike) {
       throw EvalError.typeError("not all arguments converted during string formatting");
     }
     return out.toString();

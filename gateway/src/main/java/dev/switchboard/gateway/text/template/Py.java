@@ -3,7 +3,6 @@ package dev.switchboard.gateway.text.template;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +57,12 @@ final class Py {
     }
     if (o instanceof PyTuple) {
       return "tuple";
+    }
+    if (o instanceof PyIterator) {
+      return "generator";
+    }
+    if (o instanceof PyView v) {
+      return v.kind();
     }
     if (o instanceof List) {
       return "list";
@@ -125,6 +130,9 @@ final class Py {
     if (o == null || o instanceof Undefined) {
       return false;
     }
+    if (o instanceof PyIterator) {
+      return true;
+    }
     if (o instanceof Boolean b) {
       return b;
     }
@@ -149,6 +157,9 @@ final class Py {
   static int len(Object o) {
     if (o instanceof String s) {
       return s.codePointCount(0, s.length());
+    }
+    if (o instanceof PyIterator) {
+      throw EvalError.typeError("object of type 'generator' has no len()");
     }
     if (o instanceof List<?> l) {
       return l.size();
@@ -229,6 +240,12 @@ final class Py {
       sb.append(((Number) o).longValue());
     } else if (isFloat(o)) {
       sb.append(floatRepr(((Number) o).doubleValue()));
+    } else if (o instanceof PyIterator it) {
+      sb.append('<').append(it.pythonName()).append(" at 0x7f0000000000>");
+    } else if (o instanceof PyView view) {
+      sb.append(view.kind()).append('(');
+      appendRepr(sb, new java.util.ArrayList<>(view));
+      sb.append(')');
     } else if (o instanceof PyTuple t) {
       sb.append('(');
       for (int i = 0; i < t.size(); i++) {
@@ -383,6 +400,9 @@ final class Py {
       }
       return toLong(a) == toLong(b);
     }
+    if (a instanceof PyIterator || b instanceof PyIterator || a instanceof PyView || b instanceof PyView) {
+      return false;
+    }
     if (a instanceof List<?> la && b instanceof List<?> lb) {
       if ((a instanceof PyTuple) != (b instanceof PyTuple) || la.size() != lb.size()) {
         return false;
@@ -419,7 +439,8 @@ final class Py {
     if (a instanceof String sa && b instanceof String sb) {
       return compareCodePoints(sa, sb);
     }
-    if (a instanceof List<?> la && b instanceof List<?> lb && (a instanceof PyTuple) == (b instanceof PyTuple)) {
+    if (a instanceof List<?> la && b instanceof List<?> lb && (a instanceof PyTuple) == (b instanceof PyTuple)
+        && !isLazy(a) && !isLazy(b)) {
       int n = Math.min(la.size(), lb.size());
       for (int i = 0; i < n; i++) {
         if (!equal(la.get(i), lb.get(i))) {
@@ -473,12 +494,24 @@ final class Py {
       return false;
     }
     if (container instanceof Map<?, ?> m) {
+      requireHashable(item);
       return mapContainsKey(m, item);
     }
     if (container instanceof Undefined) {
       return false;
     }
     throw EvalError.typeError("argument of type '" + typeName(container) + "' is not iterable");
+  }
+
+  /** Generators and dict views: iterable, but not lists for operators. */
+  static boolean isLazy(Object o) {
+    return o instanceof PyIterator || o instanceof PyView;
+  }
+
+  static void requireHashable(Object key) {
+    if ((key instanceof List && !(key instanceof PyTuple)) || key instanceof Map) {
+      throw EvalError.typeError("unhashable type: '" + typeName(key) + "'");
+    }
   }
 
   private static boolean mapContainsKey(Map<?, ?> m, Object key) {
@@ -524,7 +557,8 @@ final class Py {
       }
       return Math.addExact(toLong(a), toLong(b));
     }
-    if (a instanceof List<?> la && b instanceof List<?> lb && (a instanceof PyTuple) == (b instanceof PyTuple)) {
+    if (a instanceof List<?> la && b instanceof List<?> lb && (a instanceof PyTuple) == (b instanceof PyTuple)
+        && !(a instanceof PyIterator || b instanceof PyIterator || a instanceof PyView || b instanceof PyView)) {
       List<Object> out = new ArrayList<>(la.size() + lb.size());
       out.addAll(la);
       out.addAll(lb);
@@ -556,14 +590,21 @@ final class Py {
     if (b instanceof String s && (isInt(a) || a instanceof Boolean)) {
       return s.repeat((int) Math.max(0, toLong(a)));
     }
-    if (a instanceof List<?> l && (isInt(b) || b instanceof Boolean)) {
-      List<Object> out = new ArrayList<>();
-      for (long i = 0; i < toLong(b); i++) {
-        out.addAll(l);
-      }
-      return a instanceof PyTuple ? new PyTuple(out.toArray()) : out;
+    if (a instanceof List<?> l && !isLazy(a) && (isInt(b) || b instanceof Boolean)) {
+      return repeat(l, toLong(b));
+    }
+    if (b instanceof List<?> l && !isLazy(b) && (isInt(a) || a instanceof Boolean)) {
+      return repeat(l, toLong(a));
     }
     throw operandError("*", a, b);
+  }
+
+  private static Object repeat(List<?> l, long times) {
+    List<Object> out = new ArrayList<>();
+    for (long i = 0; i < times; i++) {
+      out.addAll(l);
+    }
+    return l instanceof PyTuple ? new PyTuple(out.toArray()) : out;
   }
 
   static Object div(Object a, Object b) {
@@ -584,7 +625,7 @@ final class Py {
         if (divisor == 0) {
           throw new EvalError("ZeroDivisionError: float floor division by zero");
         }
-        return Math.floor(toDouble(a) / divisor);
+        return floatFloorDiv(toDouble(a), divisor);
       }
       long divisor = toLong(b);
       if (divisor == 0) {
@@ -603,8 +644,11 @@ final class Py {
         if (y == 0) {
           throw new EvalError("ZeroDivisionError: float modulo");
         }
-        double r = x % y;
-        return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+        double r = x % y; // C fmod, as CPython uses
+        if (r == 0) {
+          return Math.copySign(0.0, y);
+        }
+        return (r < 0) != (y < 0) ? r + y : r;
       }
       long divisor = toLong(b);
       if (divisor == 0) {
@@ -616,6 +660,23 @@ final class Py {
       return PercentFormat.format(format, b);
     }
     throw operandError("%", a, b);
+  }
+
+  /** CPython's float floor division (float_floor_div), exact where floor(a / b) is not. */
+  private static double floatFloorDiv(double vx, double wx) {
+    double mod = vx % wx;
+    double div = (vx - mod) / wx;
+    if (mod != 0 && (wx < 0) != (mod < 0)) {
+      div -= 1.0;
+    }
+    if (div == 0) {
+      return Math.copySign(0.0, vx / wx);
+    }
+    double floor = Math.floor(div);
+    if (div - floor > 0.5) {
+      floor += 1.0;
+    }
+    return floor;
   }
 
   static Object pow(Object a, Object b) {
@@ -702,6 +763,9 @@ final class Py {
     if (obj instanceof Undefined u) {
       throw u.fail();
     }
+    if (obj instanceof PyIterator || obj instanceof PyView) {
+      throw EvalError.typeError("'" + typeName(obj) + "' object is not subscriptable");
+    }
     if (obj instanceof List<?> l && (isInt(key) || key instanceof Boolean)) {
       long i = toLong(key);
       if (i < 0) {
@@ -752,7 +816,7 @@ final class Py {
     List<?> items;
     if (obj instanceof String s) {
       items = codePoints(s);
-    } else if (obj instanceof List<?> l) {
+    } else if (obj instanceof List<?> l && !(obj instanceof PyIterator || obj instanceof PyView)) {
       items = l;
     } else {
       throw EvalError.typeError("'" + typeName(obj) + "' object is not subscriptable");
@@ -797,10 +861,5 @@ final class Py {
       i += n;
     }
     return Math.max(min, Math.min(max, i));
-  }
-
-  /** Iterates any value a filter accepts as a sequence. */
-  static Iterator<Object> iterator(Object o) {
-    return iterate(o).iterator();
   }
 }

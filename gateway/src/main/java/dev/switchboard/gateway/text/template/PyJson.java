@@ -44,6 +44,8 @@ final class PyJson {
     } else if (Py.isFloat(value)) {
       double d = ((Number) value).doubleValue();
       sb.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : Py.floatRepr(d));
+    } else if (value instanceof PyIterator || value instanceof PyView) {
+      throw EvalError.typeError("Object of type " + Py.typeName(value) + " is not JSON serializable");
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {
         sb.append("[]");

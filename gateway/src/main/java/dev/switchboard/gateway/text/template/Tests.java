@@ -2,7 +2,6 @@ package dev.switchboard.gateway.text.template;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** jinja2's tests ({@code x is defined}, {@code x is string}, ...). */
@@ -28,13 +27,15 @@ final class Tests {
     TESTS.put("number", (f, v, a) -> Py.isNumber(v));
     TESTS.put("string", (f, v, a) -> v instanceof String);
     TESTS.put("mapping", (f, v, a) -> v instanceof Map);
-    TESTS.put("sequence", (f, v, a) -> v instanceof List || v instanceof String || v instanceof Map);
-    TESTS.put("iterable", (f, v, a) -> v instanceof List || v instanceof String || v instanceof Map);
-    TESTS.put("callable", (f, v, a) -> v instanceof PyCallable);
+    TESTS.put("sequence", (f, v, a) -> (v instanceof List && !(v instanceof PyIterator) && !(v instanceof PyView))
+        || v instanceof String || v instanceof Map || v instanceof Undefined);
+    TESTS.put("iterable", (f, v, a) -> v instanceof List || v instanceof String || v instanceof Map
+        || v instanceof Undefined);
+    TESTS.put("callable", (f, v, a) -> v instanceof PyCallable || v instanceof Undefined);
     TESTS.put("escaped", (f, v, a) -> false);
-    TESTS.put("odd", (f, v, a) -> Math.floorMod(integer(v), 2) == 1);
-    TESTS.put("even", (f, v, a) -> Math.floorMod(integer(v), 2) == 0);
-    TESTS.put("divisibleby", (f, v, a) -> Math.floorMod(integer(v), integer(arg(a, 0, "divisibleby"))) == 0);
+    TESTS.put("odd", (f, v, a) -> Py.equal(Py.mod(v, 2L), 1L));
+    TESTS.put("even", (f, v, a) -> Py.equal(Py.mod(v, 2L), 0L));
+    TESTS.put("divisibleby", (f, v, a) -> Py.equal(Py.mod(v, arg(a, 0, "divisibleby")), 0L));
     Test eq = (f, v, a) -> Py.equal(v, arg(a, 0, "eq"));
     Test ne = (f, v, a) -> !Py.equal(v, arg(a, 0, "ne"));
     Test lt = (f, v, a) -> Py.compare(v, arg(a, 0, "lt"), "<") < 0;
@@ -61,8 +62,8 @@ final class Tests {
     }
     TESTS.put("in", (f, v, a) -> Py.contains(arg(a, 0, "in"), v));
     TESTS.put("sameas", (f, v, a) -> sameAs(v, arg(a, 0, "sameas")));
-    TESTS.put("lower", (f, v, a) -> v instanceof String s && s.equals(s.toLowerCase(Locale.ROOT)));
-    TESTS.put("upper", (f, v, a) -> v instanceof String s && s.equals(s.toUpperCase(Locale.ROOT)));
+    TESTS.put("lower", (f, v, a) -> (Boolean) Methods.call(Py.str(v), "islower", new Object[0], null));
+    TESTS.put("upper", (f, v, a) -> (Boolean) Methods.call(Py.str(v), "isupper", new Object[0], null));
     TESTS.put("filter", (f, v, a) -> v instanceof String s && Filters.lookup(s) != null);
     TESTS.put("test", (f, v, a) -> v instanceof String s && TESTS.containsKey(s));
   }
@@ -79,15 +80,6 @@ final class Tests {
     return args[index];
   }
 
-  private static long integer(Object v) {
-    if (Py.isInt(v) || v instanceof Boolean) {
-      return Py.toLong(v);
-    }
-    if (v instanceof Undefined u) {
-      throw u.fail();
-    }
-    throw EvalError.typeError("expected an integer, got " + Py.typeName(v));
-  }
 
   /** Python {@code is}: identity for None/bools, value identity for small ints and strings is not guaranteed. */
   private static boolean sameAs(Object a, Object b) {

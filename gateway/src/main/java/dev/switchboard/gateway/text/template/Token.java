@@ -16,10 +16,6 @@ record Token(Type type, String text, Object value, int line) {
     EOF
   }
 
-  boolean is(Type t, String s) {
-    return type == t && text.equals(s);
-  }
-
   boolean isOp(String s) {
     return type == Type.OPERATOR && text.equals(s);
   }
