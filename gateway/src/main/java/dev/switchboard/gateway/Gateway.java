@@ -71,7 +71,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final ModelDiscovery discovery;
   private final LoadPoller loads;
-  private final SchedulerClient grpc = new SchedulerClient(new WorkerChannels());
+  private final SchedulerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
@@ -90,6 +90,10 @@ public final class Gateway implements AutoCloseable {
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
+    this.grpc = new SchedulerClient(new WorkerChannels(), settings.requestTimeout());
+    registry.addListener((snapshot, added, removed) -> {
+      for (Worker w : removed) if (w.connection() == ConnectionMode.GRPC) grpc.channels().forget(w.url());
+    });
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     HealthProbe grpcProbe = new GrpcHealthProbe(grpc.channels(), settings.health().timeout());
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));

@@ -25,9 +25,12 @@ public final class SchedulerClient implements AutoCloseable {
   private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
 
   private final WorkerChannels channels;
+  private final Duration generateDeadline;
 
-  public SchedulerClient(WorkerChannels channels) {
+  /** @param generateDeadline the longest a Generate stream may run (the gateway's request timeout) */
+  public SchedulerClient(WorkerChannels channels, Duration generateDeadline) {
     this.channels = channels;
+    this.generateDeadline = generateDeadline;
   }
 
   public WorkerChannels channels() { return channels; }
@@ -62,7 +65,8 @@ public final class SchedulerClient implements AutoCloseable {
 
   public GenerateCall generate(Worker worker, GenerateRequest request, GenerateListener listener) {
     GenerateCall handle = new GenerateCall();
-    channels.stub(worker).generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+    channels.stub(worker).withDeadlineAfter(generateDeadline.toMillis(), TimeUnit.MILLISECONDS)
+        .generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
       @Override public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) { handle.attach(call); }
       @Override public void onNext(GenerateResponse r) { listener.onResponse(r); }
       @Override public void onError(Throwable t) { listener.onFailure(t); }

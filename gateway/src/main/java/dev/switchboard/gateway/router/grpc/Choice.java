@@ -6,11 +6,10 @@ import dev.switchboard.gateway.text.detok.StopMatch;
 import dev.switchboard.gateway.text.parser.ChatDelta;
 import dev.switchboard.gateway.text.parser.ChatOutputSplitter;
 import dev.switchboard.gateway.text.parser.ReasoningParsers;
-import dev.switchboard.gateway.text.parser.ToolCallDelta;
+import dev.switchboard.gateway.text.parser.ForcedFunctionToolParser;
 import dev.switchboard.gateway.text.parser.ToolCallIds;
 import dev.switchboard.gateway.text.parser.ToolParsers;
 import dev.switchboard.protocol.scheduler.GenerateComplete;
-import java.util.List;
 
 /**
  * One output sequence ({@code index} of {@code n}): token ids in, final text out through the stop decoder, then
@@ -20,12 +19,10 @@ final class Choice {
   final int index;
   private final StopDecoder decoder;
   private final ChatOutputSplitter splitter;
-  private final String forcedTool;
-  private String forcedToolId;
-  private boolean forcedToolAnnounced;
 
   final StringBuilder text = new StringBuilder();
   boolean roleSent;
+  int tokensSeen;
   int toolCalls;
   GenerateComplete complete;
 
@@ -40,19 +37,18 @@ final class Choice {
       var tools = switch (plan.tools()) {
         case ToolMode.Parsed p -> ToolParsers.create(p.parser());
         case ToolMode.Required r -> ToolParsers.create(ToolParsers.JSON);
-        case ToolMode.Named n -> ToolParsers.create(ToolParsers.PASSTHROUGH);
+        case ToolMode.Named n -> new ForcedFunctionToolParser(n.name(), ToolCallIds::next);
         case ToolMode.None n -> ToolParsers.create(ToolParsers.PASSTHROUGH);
       };
       this.splitter = new ChatOutputSplitter(reasoning, tools);
-      this.forcedTool = plan.tools() instanceof ToolMode.Named n ? n.name() : null;
     } else {
       this.splitter = null;
-      this.forcedTool = null;
     }
   }
 
   /** Feeds generated ids; returns the text that became final. */
   String push(int[] ids) {
+    tokensSeen += ids.length;
     String t = decoder.push(ids);
     text.append(t);
     return t;
@@ -67,27 +63,12 @@ final class Choice {
 
   /** Splits a final-text delta (chat). */
   ChatDelta split(String delta) {
-    if (forcedTool != null) return forced(delta);
     return splitter.push(delta);
   }
 
   ChatDelta splitFinish() {
-    if (forcedTool != null) return ChatDelta.EMPTY;
     return splitter.finish();
   }
-
-  /** A named tool_choice: the whole output is the arguments of one call with the forced name. */
-  private ChatDelta forced(String delta) {
-    if (delta.isEmpty()) return ChatDelta.EMPTY;
-    if (!forcedToolAnnounced) {
-      forcedToolAnnounced = true;
-      forcedToolId = ToolCallIds.next();
-      return new ChatDelta("", "", List.of(new ToolCallDelta(0, forcedToolId, forcedTool, delta)));
-    }
-    return new ChatDelta("", "", List.of(new ToolCallDelta(0, null, null, delta)));
-  }
-
-  boolean forcedTool() { return forcedTool != null; }
 
   /** finish_reason: the decoder's stop wins over the worker's reason; "tool_calls" when calls were emitted. */
   String finishReason() {

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.router.grpc;
 
 import dev.switchboard.gateway.text.Tokenizer;
+import dev.switchboard.gateway.text.chat.ChatPrompt;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,7 +13,7 @@ import java.util.Set;
  * @param reasoningParser a configured reasoning parser, else auto-selection by model name
  * @param toolParser a configured tool parser, else auto-selection by model name
  */
-public record ModelText(String model, Tokenizer tokenizer, PromptBuilder prompts, Set<Integer> eosTokenIds,
+public record ModelText(String model, Tokenizer tokenizer, ChatPrompt prompts, Set<Integer> eosTokenIds,
     Optional<String> reasoningParser, Optional<String> toolParser) {
 
   public ModelText {

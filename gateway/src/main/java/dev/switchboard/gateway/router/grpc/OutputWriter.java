@@ -86,7 +86,8 @@ abstract class OutputWriter {
     c.complete = complete;
     completed++;
     if (inputLogprobs == null && complete.hasInputLogprobs()) inputLogprobs = complete.getInputLogprobs();
-    if (!plan.stream()) c.push(ids(complete.getOutputIdsList()));
+    // Streams carry the ids in chunks; a worker that streamed none for this choice has them only here.
+    if (!plan.stream() || c.tokensSeen == 0) c.push(ids(complete.getOutputIdsList()));
     String tail = c.finish();
     if (plan.stream()) streamEnd(c, tail);
     return true;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.exchange.Endpoint;
+import dev.switchboard.gateway.text.chat.ChatPromptException;
 import dev.switchboard.gateway.text.detok.StopConfig;
 import dev.switchboard.gateway.text.parser.ToolParsers;
 import dev.switchboard.protocol.scheduler.GenerateRequest;
@@ -42,7 +43,17 @@ final class RequestPlanner {
     boolean hasTools = tools != null && tools.isArray() && !tools.isEmpty();
     ToolChoice choice = ToolChoice.of(body.get("tool_choice"), hasTools);
     ArrayNode usedTools = hasTools ? choice.filter((ArrayNode) tools) : null;
-    String prompt = text.prompts().render(body, choice.kind == ToolChoice.Kind.NONE ? null : usedTools);
+    ObjectNode forTemplate = body;
+    if (hasTools && choice.kind == ToolChoice.Kind.NONE) {
+      forTemplate = body.deepCopy(); // tool_choice "none": the model is not told about the tools
+      forTemplate.remove("tools");
+    }
+    String prompt;
+    try {
+      prompt = text.prompts().render(forTemplate);
+    } catch (ChatPromptException e) {
+      throw bad(e.getMessage(), "messages");
+    }
     int[] ids = text.tokenizer().encode(prompt);
 
     ToolMode mode = ToolMode.NONE;

@@ -4,7 +4,8 @@ import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.grpc.ModelInfo;
 import dev.switchboard.gateway.text.Tokenizer;
-import dev.switchboard.gateway.text.template.TemplateException;
+import dev.switchboard.gateway.text.chat.ChatPrompt;
+import dev.switchboard.gateway.text.chat.ChatPromptException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,11 +102,11 @@ public final class TokenizerRegistry implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new Unavailable(OpenAiError.internal("cannot load the tokenizer of model '" + model + "' from " + path + ": " + e.getMessage()));
     }
-    PromptBuilder prompts = null;
+    ChatPrompt prompts = null;
     if (tokenizer.config().chatTemplate() != null) {
       try {
-        prompts = PromptBuilder.of(tokenizer.config());
-      } catch (TemplateException e) {
+        prompts = ChatPrompt.forConfig(tokenizer.config());
+      } catch (ChatPromptException e) {
         log.warn("the chat template of model '{}' does not compile: {}", model, e.getMessage());
       }
     }

@@ -140,7 +140,45 @@ class GrpcRoutersTest {
       assertThat(toPrefill.getDisaggregatedParams().getBootstrapPort()).isEqualTo(f.sim(0).bootstrapPort());
       assertThat(toPrefill.getDisaggregatedParams().getBootstrapRoom()).isNotNegative();
       assertThat(f.sim(0).bootstrapRoomsRegistered()).isEqualTo(2);
+
+      // input logprobs asked for: the answer waits for the prefill's Complete and carries one entry per prompt token
+      JsonNode gen = json(f.post("/generate", "{\"input_ids\":[9707,11,1879],\"return_logprob\":true,"
+          + "\"sampling_params\":{\"max_new_tokens\":4,\"ignore_eos\":true}}").body());
+      assertThat(gen.path("meta_info").path("input_token_logprobs")).hasSize(3);
+      assertThat(gen.path("meta_info").path("output_token_logprobs")).hasSize(4);
     }
+  }
+
+  @Test
+  void chatLogprobsCarryTokensAndTopAlternatives() throws Exception {
+    GrpcFleet f = regular;
+    String extra = ",\"max_tokens\":5,\"ignore_eos\":true,\"logprobs\":true,\"top_logprobs\":2";
+    JsonNode choice = json(f.post("/v1/chat/completions", chat("m", "logprobs", false, extra)).body()).path("choices").get(0);
+    JsonNode content = choice.path("logprobs").path("content");
+    assertThat(content).hasSize(5);
+    StringBuilder tokens = new StringBuilder();
+    for (JsonNode entry : content) {
+      assertThat(entry.path("logprob").asDouble()).isLessThanOrEqualTo(0.0);
+      assertThat(entry.path("top_logprobs").size()).isLessThanOrEqualTo(2);
+      tokens.append(entry.path("token").asText());
+    }
+    assertThat(tokens.toString()).isEqualTo(choice.path("message").path("content").asText());
+    GenerateRequest sent = generateRequests(f, 0).get(0);
+    assertThat(sent.getReturnLogprob()).isTrue();
+    assertThat(sent.getTopLogprobsNum()).isEqualTo(2);
+    assertThat(sent.getLogprobStartLen()).isEqualTo(-1);
+  }
+
+  @Test
+  void bigPromptsArePreparedOffTheEventLoopAndStillServed() throws Exception {
+    GrpcFleet f = regular;
+    String big = "The quick brown fox jumps over the lazy dog. ".repeat(80);
+    assertThat(big.length()).isGreaterThan(GrpcRouterBase.INLINE_PREPARE_BYTES);
+    HttpResponse<String> r = f.post("/v1/chat/completions", chat("m", big, false, ",\"max_tokens\":4"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    GenerateRequest sent = generateRequests(f, 0).get(0);
+    assertThat(sent.getTokenized().getOriginalText()).contains(big);
+    assertThat(json(r.body()).path("usage").path("prompt_tokens").asInt()).isEqualTo(sent.getTokenized().getInputIdsCount());
   }
 
   @Test
