@@ -46,6 +46,12 @@ public final class SchedulerClient implements AutoCloseable {
     void onEnd();
   }
 
+  /**
+   * Messages a Generate stream may send before the gateway asks for more ({@link GenerateCall#request}): the
+   * flow-control window that lets a slow client slow the worker's stream down instead of filling the gateway's heap.
+   */
+  public static final int MESSAGE_WINDOW = 32;
+
   /** A running Generate call; {@link #cancel} ends it from the gateway's side (the worker sees a cancellation). */
   public static final class GenerateCall {
     private volatile ClientCallStreamObserver<GenerateRequest> call;
@@ -57,8 +63,15 @@ public final class SchedulerClient implements AutoCloseable {
       if (c != null) c.cancel(reason, null);
     }
 
+    /** Lets the worker send {@code messages} more messages. */
+    public void request(int messages) {
+      ClientCallStreamObserver<GenerateRequest> c = call;
+      if (c != null && !cancelled) c.request(messages);
+    }
+
     void attach(ClientCallStreamObserver<GenerateRequest> c) {
       call = c;
+      c.disableAutoRequestWithInitial(MESSAGE_WINDOW);
       if (cancelled) c.cancel("cancelled", null);
     }
   }

@@ -47,6 +47,7 @@ final class GenerateRun {
   private final AtomicBoolean draining = new AtomicBoolean();
   private int attempt;
   private boolean done;
+  private boolean awaitingClientDrain;
 
   /** One stream of the current attempt. */
   private final class Started {
@@ -58,6 +59,8 @@ final class GenerateRun {
     boolean received;
     boolean completed;
     boolean abandoned;
+    /** Messages handled since the worker was last allowed to send more. */
+    int consumed;
 
     Started(Worker worker, boolean output, int attempt) {
       this.worker = worker;
@@ -140,8 +143,29 @@ final class GenerateRun {
       Runnable event;
       while ((event = inbox.poll()) != null) event.run();
       writer.flush();
+      grantCredits();
       draining.set(false);
       if (inbox.isEmpty() || !draining.compareAndSet(false, true)) return;
+    }
+  }
+
+  /**
+   * Back-pressure: each stream may send as many messages again as it has had handled — except the output stream
+   * while the client's socket is full; it resumes when the client has drained it.
+   */
+  private void grantCredits() {
+    boolean clientSlow = !exchange.finished() && exchange.response().writeQueueFull();
+    if (clientSlow && !awaitingClientDrain) {
+      awaitingClientDrain = true;
+      exchange.response().drainHandler(v -> {
+        awaitingClientDrain = false;
+        grantCredits();
+      });
+    }
+    for (Started s : started) {
+      if (s.consumed == 0 || s.call == null || (clientSlow && s.output)) continue;
+      s.call.request(s.consumed);
+      s.consumed = 0;
     }
   }
 
@@ -150,6 +174,7 @@ final class GenerateRun {
   }
 
   private void response(Started s, GenerateResponse r) {
+    s.consumed++;
     if (stale(s)) return;
     s.received = true;
     switch (r.getResponseCase()) {

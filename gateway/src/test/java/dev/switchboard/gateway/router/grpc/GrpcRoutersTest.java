@@ -238,6 +238,17 @@ class GrpcRoutersTest {
   }
 
   @Test
+  void streamsLongerThanTheFlowControlWindowArriveWhole() throws Exception {
+    int tokens = 10 * dev.switchboard.gateway.grpc.SchedulerClient.MESSAGE_WINDOW;
+    String body = chat("m", "a long answer", true,
+        ",\"max_tokens\":" + tokens + ",\"ignore_eos\":true,\"stream_options\":{\"include_usage\":true}");
+    List<JsonNode> events = events(regular.post("/v1/chat/completions", body).body());
+    JsonNode usage = events.get(events.size() - 1).path("usage");
+    assertThat(usage.path("completion_tokens").asInt()).isEqualTo(tokens);
+    assertThat(finishOf(events, 0).path("finish_reason").asText()).isEqualTo("length");
+  }
+
+  @Test
   void clientDisconnectAbortsTheWorkersRequest() throws Exception {
     {
       GrpcFleet f = regular;
