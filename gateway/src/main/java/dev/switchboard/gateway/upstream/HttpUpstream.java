@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's one pooled HTTP/1.1 client to all HTTP workers (keep-alive, TCP_NODELAY), and the rules for
@@ -72,11 +73,13 @@ public final class HttpUpstream implements AutoCloseable {
   public Future<Buffer> get(Worker worker, String path, Duration timeout) {
     RequestOptions ro = options(worker, HttpMethod.GET, path, timeout.toMillis(), timeout.toMillis());
     if (worker.apiKey() != null) ro.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
+    // The overall deadline also covers waiting for a pooled connection, which the socket timeouts do not.
     return client.request(ro)
         .compose(HttpClientRequest::send)
         .compose(r -> r.body().compose(b -> r.statusCode() / 100 == 2
             ? Future.succeededFuture(b)
-            : Future.failedFuture(new UpstreamStatusException(r.statusCode(), b))));
+            : Future.failedFuture(new UpstreamStatusException(r.statusCode(), b))))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static RequestOptions options(Worker worker, HttpMethod method, String path, long connectMs, long idleMs) {

@@ -76,14 +76,7 @@ final class ChatWriter extends OutputWriter {
   }
 
   private ObjectNode chunk() {
-    ObjectNode e = NODES.objectNode();
-    e.put("id", id);
-    e.put("object", "chat.completion.chunk");
-    e.put("created", created);
-    e.put("model", plan.model());
-    e.put("system_fingerprint", fingerprint);
-    e.putArray("choices");
-    return e;
+    return envelope("chat.completion.chunk");
   }
 
   // ---------------------------------------------------------------- end

@@ -44,14 +44,7 @@ final class CompletionWriter extends OutputWriter {
   }
 
   private ObjectNode head() {
-    ObjectNode e = NODES.objectNode();
-    e.put("id", id);
-    e.put("object", "text_completion");
-    e.put("created", created);
-    e.put("model", plan.model());
-    e.put("system_fingerprint", fingerprint);
-    e.putArray("choices");
-    return e;
+    return envelope("text_completion");
   }
 
   @Override

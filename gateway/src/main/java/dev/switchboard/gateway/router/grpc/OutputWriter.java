@@ -108,6 +108,18 @@ abstract class OutputWriter {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The fields every OpenAI response object and chunk starts with; {@code choices} is left empty. */
+  protected ObjectNode envelope(String object) {
+    ObjectNode e = NODES.objectNode();
+    e.put("id", id);
+    e.put("object", object);
+    e.put("created", created);
+    e.put("model", plan.model());
+    e.put("system_fingerprint", fingerprint);
+    e.putArray("choices");
+    return e;
+  }
+
   protected void sse(ObjectNode event) {
     HttpServerResponse r = exchange.response();
     if (exchange.finished()) return;
