@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.policy.radix;
 
-import dev.switchboard.gateway.policy.Policy;
 import dev.switchboard.gateway.policy.SelectionContext;
 import dev.switchboard.gateway.worker.Worker;
 import java.util.List;
@@ -20,26 +19,12 @@ import java.util.List;
  * already tried by the request and lower priority tiers; a worker leaving the pool is removed), and a match does
  * not refresh the matched tenant's timestamps (the insert that follows refreshes the chosen one's).
  */
-public final class CacheAwareClassicPolicy implements Policy {
-  private final CacheAwareSettings settings;
-  private final RadixTree<Worker> tree = new RadixTree<>();
-
+public final class CacheAwareClassicPolicy extends PrefixTreePolicy {
   public CacheAwareClassicPolicy(CacheAwareSettings settings) {
-    this.settings = settings;
-    TreeEvictor.schedule(tree, settings.evictionIntervalSecs(), settings.maxTreeSize());
+    super(settings);
   }
 
   @Override public String name() { return "cache_aware_classic"; }
-
-  public CacheAwareSettings settings() { return settings; }
-
-  @Override public boolean needsRoutingText() { return true; }
-
-  @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }
-
-  @Override public void workerRemoved(Worker worker) { tree.removeTenant(worker); }
-
-  public RadixTree<Worker> tree() { return tree; }
 
   @Override
   public Worker pick(List<Worker> candidates, SelectionContext request) {

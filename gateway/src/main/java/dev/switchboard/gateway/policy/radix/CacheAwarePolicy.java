@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.policy.radix;
 
 import dev.switchboard.gateway.policy.Load;
-import dev.switchboard.gateway.policy.Policy;
 import dev.switchboard.gateway.policy.SelectionContext;
 import dev.switchboard.gateway.worker.Worker;
 import java.util.List;
@@ -21,29 +20,14 @@ import java.util.List;
  * The text is then recorded under the chosen worker. A worker that leaves the pool is removed from the tree.
  * Load is {@link Load#of}: the gateway's in-flight count refined by the worker's {@code /get_load}.
  */
-public final class CacheAwarePolicy implements Policy {
-  private final CacheAwareSettings settings;
-  private final RadixTree<Worker> tree = new RadixTree<>();
-
+public final class CacheAwarePolicy extends PrefixTreePolicy {
   public CacheAwarePolicy(CacheAwareSettings settings) {
-    this.settings = settings;
-    TreeEvictor.schedule(tree, settings.evictionIntervalSecs(), settings.maxTreeSize());
+    super(settings);
   }
 
   @Override public String name() { return "cache_aware"; }
 
-  public CacheAwareSettings settings() { return settings; }
-
-  @Override public boolean needsRoutingText() { return true; }
-
   @Override public boolean usesReportedLoad() { return true; }
-
-  @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }
-
-  @Override public void workerRemoved(Worker worker) { tree.removeTenant(worker); }
-
-  /** The tree, for tests and metrics. */
-  public RadixTree<Worker> tree() { return tree; }
 
   @Override
   public Worker pick(List<Worker> candidates, SelectionContext request) {
