@@ -4,7 +4,7 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
-import dev.switchboard.gateway.text.Tokenizer;
+import dev.switchboard.text.Tokenizer;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
 import dev.switchboard.gateway.worker.WorkerSpec;
@@ -34,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.switchboard.text.BundledTokenizers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public final class GrpcTokenCostBench implements Callable<Integer> {
   private static final List<String> GATEWAY_THREADS = List.of("vert.x-eventloop", "vert.x-worker", "vert.x-internal",
       "grpc-nio-worker", "grpc-default-executor", "tokenizer-loader");
 
-  @Option(names = "--tokenizer", description = "Qwen3 tokenizer directory (default: ../shared/testdata/tokenizers/qwen3 above the working directory)")
+  @Option(names = "--tokenizer", description = "Qwen3 tokenizer directory (default: the Qwen3 tokenizer bundled in the jar)")
   Path tokenizer;
 
   @Option(names = "--tokens", defaultValue = "512", description = "generated tokens per request (default ${DEFAULT-VALUE})")
@@ -90,7 +91,7 @@ public final class GrpcTokenCostBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = tokenizer != null ? tokenizer : findTokenizer();
+    Path dir = tokenizer != null ? tokenizer : BundledTokenizers.qwen3Dir();
     int[] words;
     try (Tokenizer t = Tokenizer.load(dir)) {
       words = t.encode(" The quick brown fox jumps over the lazy dog while the router streams tokens to every client,"
@@ -197,14 +198,6 @@ public final class GrpcTokenCostBench implements Callable<Integer> {
     sb.append(String.format("%d tokens/request, %d streaming clients, %d cores, %s %s%n", tokensPerRequest, connections,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
     return sb.toString();
-  }
-
-  private static Path findTokenizer() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path c = d.resolve("shared/testdata/tokenizers/qwen3");
-      if (Files.isRegularFile(c.resolve("tokenizer.json"))) return c;
-    }
-    throw new IllegalStateException("no Qwen3 tokenizer found; pass --tokenizer");
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

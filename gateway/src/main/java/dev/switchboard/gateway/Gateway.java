@@ -6,22 +6,22 @@ import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.grpc.GrpcHealthProbe;
 import dev.switchboard.gateway.grpc.ModelInfo;
-import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
 import dev.switchboard.gateway.grpc.WorkerChannels;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.PolicySpec;
-import dev.switchboard.gateway.router.HttpPdRouter;
-import dev.switchboard.gateway.router.HttpRegularRouter;
+import dev.switchboard.gateway.router.http.HttpPdRouter;
+import dev.switchboard.gateway.router.http.HttpRegularRouter;
 import dev.switchboard.gateway.router.RetryRule;
-import dev.switchboard.gateway.router.Router;
+import dev.switchboard.gateway.router.InferenceRouter;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.grpc.GrpcPdRouter;
 import dev.switchboard.gateway.router.grpc.GrpcRegularRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
-import dev.switchboard.gateway.upstream.HttpUpstream;
-import dev.switchboard.gateway.upstream.ModelDiscovery;
+import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.discovery.ModelDiscovery;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
@@ -65,13 +65,13 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
   private final PolicyRegistry policies;
-  private final HttpUpstream upstream;
+  private final HttpWorkerClient upstream;
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
   private final ModelDiscovery discovery;
   private final LoadPoller loads;
-  private final SchedulerClient grpc;
+  private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
@@ -83,14 +83,14 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.policies = new PolicyRegistry(this::policyFor);
     registry.addListener(policies);
-    this.upstream = new HttpUpstream(vertx, settings);
+    this.upstream = new HttpWorkerClient(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
-    this.grpc = new SchedulerClient(new WorkerChannels(), settings.requestTimeout());
+    this.grpc = new GrpcWorkerClient(new WorkerChannels(), settings.requestTimeout());
     registry.addListener((snapshot, added, removed) -> {
       for (Worker w : removed) if (w.connection() == ConnectionMode.GRPC) grpc.channels().forget(w.url());
     });
@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private Optional<Router> createRouter(RouterId id, RetryRule retry) {
+  private Optional<InferenceRouter> createRouter(RouterId id, RetryRule retry) {
     return switch (id) {
       case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry, metrics));
       case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry, metrics));

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.switchboard.text.BundledTokenizers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,11 +48,11 @@ final class DemoCommand implements Callable<Integer> {
     List<WorkerSpec> workers = new ArrayList<>();
     List<String> notYet = new ArrayList<>();
     Map<String, ModelSettings> models = new HashMap<>(seed.models());
-    Path tokenizer = demoTokenizer();
+    Path tokenizer = BundledTokenizers.qwen3Dir(); // shipped inside the jar
     try {
       for (WorkerSpec w : seed.workers()) {
         if (w.connection() == ConnectionMode.GRPC) {
-          if (tokenizer == null || w.type() != dev.switchboard.gateway.worker.WorkerType.REGULAR) {
+          if (w.type() != dev.switchboard.gateway.worker.WorkerType.REGULAR) {
             notYet.add(w.model());
             continue;
           }
@@ -97,15 +98,6 @@ final class DemoCommand implements Callable<Integer> {
   /** The Qwen3 {@code <|im_end|>} id: the simulated gRPC worker's EOS. */
   private static final int QWEN3_IM_END = 151645;
 
-  /** The test-data Qwen3 tokenizer beside the repository ({@code ../shared/testdata/tokenizers/qwen3}), if present. */
-  private static Path demoTokenizer() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/testdata/tokenizers/qwen3");
-      if (Files.isRegularFile(candidate.resolve("tokenizer.json"))) return candidate;
-    }
-    return null;
-  }
-
   private static String seedYaml() throws IOException {
     try (InputStream in = DemoCommand.class.getResourceAsStream("/seed-deployment.yaml")) {
       if (in == null) throw new IllegalStateException("seed-deployment.yaml is missing from the jar");
@@ -131,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
     sb.append(String.join(", ", gateway.routers().routers().keySet().stream().map(RouterId::wireName).toList()));
     sb.append("  models: ").append(gateway.routers().servedModels()).append('\n');
     for (String model : notYet) {
-      sb.append("Note: '").append(model).append("' is planned on grpc-regular, but no tokenizer was found (../shared/testdata/tokenizers/qwen3), so it is not served.\n");
+      sb.append("Note: '").append(model).append("' is planned on gRPC prefill/decode workers, which the demo does not simulate, so it is not served.\n");
     }
     sb.append("\nTry:\n");
     sb.append("  curl -s ").append(base).append("/v1/chat/completions -H 'content-type: application/json' \\\n")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         dev.switchboard.sim.SimCommand.class,
         BenchGroup.class,
-        dev.switchboard.gateway.text.TextCommand.class,
+        dev.switchboard.text.TextCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

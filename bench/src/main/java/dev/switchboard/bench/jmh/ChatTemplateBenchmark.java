@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.text.TokenizerConfig;
-import dev.switchboard.gateway.text.chat.ChatPrompt;
-import dev.switchboard.gateway.text.template.ChatTemplate;
-import dev.switchboard.gateway.text.template.TemplateValues;
+import dev.switchboard.text.TokenizerConfig;
+import dev.switchboard.text.chat.ChatPrompt;
+import dev.switchboard.text.template.ChatTemplate;
+import dev.switchboard.text.template.TemplateValues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (target: at least 20,000/s on one core). {@code render} measures the interpreter alone on prepared variables;
  * {@code chatPrompt} the whole request-to-prompt step from a parsed OpenAI request body.
  *
- * <p>The template is read from {@code shared/testdata/tokenizers/qwen3/tokenizer_config.json} found above the
- * working directory (override with {@code -Dswitchboard.qwen3Dir=DIR}).
+ * <p>The template is the bundled Qwen3 {@code tokenizer_config.json} (override with {@code -Dswitchboard.qwen3Dir=DIR}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -88,13 +87,7 @@ public class ChatTemplateBenchmark {
     if (override != null) {
       return Path.of(override);
     }
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared/testdata/tokenizers/qwen3");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IOException("shared/testdata/tokenizers/qwen3 not found; pass -Dswitchboard.qwen3Dir=DIR");
+    return dev.switchboard.text.BundledTokenizers.qwen3Dir();
   }
 
   /** A system prompt, 3 tools and 10 user turns; every other turn calls a tool and gets its result. */

@@ -6,7 +6,7 @@ import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
-import dev.switchboard.gateway.upstream.HttpUpstream;
+import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +36,7 @@ public final class ApiRoutes {
   private ApiRoutes() {}
 
   public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
-      HttpUpstream upstream, GatewayMetrics metrics) {
+      HttpWorkerClient upstream, GatewayMetrics metrics) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
 

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
-import dev.switchboard.gateway.router.Router;
+import dev.switchboard.gateway.router.InferenceRouter;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
-import dev.switchboard.gateway.upstream.HttpUpstream;
-import dev.switchboard.gateway.upstream.HttpUpstream.UpstreamStatusException;
+import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.http.HttpWorkerClient.UpstreamStatusException;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
@@ -25,10 +25,10 @@ final class StatusHandlers {
   private static final Duration INFO_TIMEOUT = Duration.ofSeconds(5);
   private final RouterManager routers;
   private final WorkerRegistry registry;
-  private final HttpUpstream upstream;
+  private final HttpWorkerClient upstream;
   private final long created = Instant.now().getEpochSecond();
 
-  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpUpstream upstream) {
+  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream) {
     this.routers = routers;
     this.registry = registry;
     this.upstream = upstream;
@@ -116,10 +116,10 @@ final class StatusHandlers {
   void routers(RoutingContext ctx) {
     ObjectNode body = RequestFacts.JSON.createObjectNode();
     ObjectNode out = body.putObject("routers");
-    Map<RouterId, Router> live = routers.routers();
+    Map<RouterId, InferenceRouter> live = routers.routers();
     routers.plan().routers().forEach((id, models) -> {
       ObjectNode r = out.putObject(id.wireName());
-      Router router = live.get(id);
+      InferenceRouter router = live.get(id);
       r.put("served", router != null);
       ArrayNode modelList = r.putArray("models");
       for (String model : models) {

@@ -5,5 +5,5 @@ import java.util.Optional;
 /** Creates the router for an id when the plan first needs it; empty when this build cannot serve that kind. */
 @FunctionalInterface
 public interface RouterFactory {
-  Optional<Router> create(RouterId id);
+  Optional<InferenceRouter> create(RouterId id);
 }

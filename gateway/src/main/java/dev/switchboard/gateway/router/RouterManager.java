@@ -30,7 +30,7 @@ public final class RouterManager implements WorkerRegistry.Listener {
    * @param plan what the workers ask for, including kinds this build cannot serve
    * @param byModel for each servable model, its live routers
    */
-  private record State(Map<RouterId, Router> routers, RouterPlan plan, Map<String, List<Router>> byModel,
+  private record State(Map<RouterId, InferenceRouter> routers, RouterPlan plan, Map<String, List<InferenceRouter>> byModel,
       SortedSet<String> served) {}
 
   private final RouterFactory factory;
@@ -50,14 +50,14 @@ public final class RouterManager implements WorkerRegistry.Listener {
   private synchronized void rebuild(WorkerSnapshot snapshot) {
     State old = state;
     RouterPlan plan = RouterPlan.of(snapshot.specs());
-    Map<RouterId, Router> routers = new EnumMap<>(RouterId.class);
+    Map<RouterId, InferenceRouter> routers = new EnumMap<>(RouterId.class);
     for (RouterId id : plan.routers().keySet()) {
-      Router existing = old.routers().get(id);
-      Optional<Router> r = existing != null ? Optional.of(existing) : factory.create(id);
+      InferenceRouter existing = old.routers().get(id);
+      Optional<InferenceRouter> r = existing != null ? Optional.of(existing) : factory.create(id);
       r.ifPresent(router -> routers.put(id, router));
     }
-    Map<String, List<Router>> byModel = new HashMap<>();
-    for (Map.Entry<RouterId, Router> e : routers.entrySet()) {
+    Map<String, List<InferenceRouter>> byModel = new HashMap<>();
+    for (Map.Entry<RouterId, InferenceRouter> e : routers.entrySet()) {
       for (String model : plan.models(e.getKey())) {
         byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(e.getValue());
       }
@@ -81,7 +81,7 @@ public final class RouterManager implements WorkerRegistry.Listener {
       else if (s.served().isEmpty()) return new Selection.NoModels();
       else return new Selection.ModelRequired(s.served());
     }
-    List<Router> routers = s.byModel().get(model);
+    List<InferenceRouter> routers = s.byModel().get(model);
     if (routers == null) {
       for (Map.Entry<RouterId, SortedSet<String>> e : s.plan().routers().entrySet()) {
         if (e.getValue().contains(model)) return new Selection.NotYetServed(model, e.getKey());
@@ -89,14 +89,14 @@ public final class RouterManager implements WorkerRegistry.Listener {
       return new Selection.UnknownModel(model, s.served());
     }
     for (RouterId id : preferenceOrder(connection, preferPd)) {
-      for (Router r : routers) {
+      for (InferenceRouter r : routers) {
         if (r.id() == id && r.canServe(model)) return new Selection.Routed(r, model);
       }
     }
     return new Selection.NoHealthyWorker(model);
   }
 
-  /** Router preference orders, indexed by {@link #orderIndex}. */
+  /** InferenceRouter preference orders, indexed by {@link #orderIndex}. */
   private static final List<List<RouterId>> ORDERS = new ArrayList<>();
 
   static {
@@ -123,7 +123,7 @@ public final class RouterManager implements WorkerRegistry.Listener {
   }
 
   /** The live routers, in fixed order. */
-  public Map<RouterId, Router> routers() {
+  public Map<RouterId, InferenceRouter> routers() {
     return state.routers();
   }
 
@@ -138,7 +138,7 @@ public final class RouterManager implements WorkerRegistry.Listener {
   }
 
   /** The first live router in fixed order; empty when there is none. */
-  public Optional<Router> defaultRouter() {
+  public Optional<InferenceRouter> defaultRouter() {
     return state.routers().values().stream().findFirst();
   }
 
@@ -150,7 +150,7 @@ public final class RouterManager implements WorkerRegistry.Listener {
     State s = state;
     if (s.served().isEmpty()) return false;
     for (String model : s.served()) {
-      List<Router> routers = s.byModel().get(model);
+      List<InferenceRouter> routers = s.byModel().get(model);
       if (routers == null || routers.stream().noneMatch(r -> r.canServe(model))) return false;
     }
     return true;

@@ -7,7 +7,7 @@ import java.util.SortedSet;
 public sealed interface Selection {
 
   /** A router that can serve the request now. */
-  record Routed(Router router, String model) implements Selection {}
+  record Routed(InferenceRouter router, String model) implements Selection {}
 
   /** Not routable; {@link #error()} is what the client gets. */
   sealed interface Refused extends Selection {

@@ -26,7 +26,7 @@ class RouterManagerTest {
   private RouterManager manager;
 
   /** A router whose availability is its pool's health, like the real ones. */
-  private record PoolRouter(RouterId id, WorkerRegistry registry) implements Router {
+  private record PoolRouter(RouterId id, WorkerRegistry registry) implements InferenceRouter {
     @Override public void route(Exchange exchange, String model) { throw new UnsupportedOperationException(); }
 
     @Override
@@ -133,7 +133,7 @@ class RouterManagerTest {
   @Test
   void routersComeAndGoWithWorkersAndAreNeverRecreatedNeedlessly() {
     add("http://a:1", "a", WorkerType.REGULAR);
-    Router first = manager.routers().get(RouterId.HTTP_REGULAR);
+    InferenceRouter first = manager.routers().get(RouterId.HTTP_REGULAR);
     add("http://b:1", "b", WorkerType.REGULAR);
     assertThat(manager.routers().get(RouterId.HTTP_REGULAR)).isSameAs(first);
     registry.remove("http://a:1");

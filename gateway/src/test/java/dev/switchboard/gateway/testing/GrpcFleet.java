@@ -6,7 +6,7 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
-import dev.switchboard.gateway.text.TestTokenizers;
+import dev.switchboard.text.BundledTokenizers;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerType;
@@ -39,12 +39,12 @@ public final class GrpcFleet implements AutoCloseable {
   }
 
   public static SimConfig sim(String model, SimRole role) {
-    return SimConfig.of(model).withRole(role).withTokenizerPath(TestTokenizers.dir("qwen3").toString())
+    return SimConfig.of(model).withRole(role).withTokenizerPath(BundledTokenizers.qwen3Dir().toString())
         .withEosTokenIds(List.of(IM_END));
   }
 
   public static String tokenizer() {
-    return TestTokenizers.dir("qwen3").toString();
+    return BundledTokenizers.qwen3Dir().toString();
   }
 
   /** Starts the sims; every model gets the Qwen3 tokenizer unless {@code models} says otherwise. */

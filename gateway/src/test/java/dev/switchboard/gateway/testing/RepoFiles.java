@@ -3,7 +3,7 @@ package dev.switchboard.gateway.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the repository root and the shared test data from wherever the tests run. */
+/** Finds the repository root from wherever the tests run. */
 public final class RepoFiles {
   private RepoFiles() {}
 
@@ -14,10 +14,4 @@ public final class RepoFiles {
     return p;
   }
 
-  /** {@code shared/testdata/...} beside the repository. */
-  public static Path testData(String relative) {
-    Path p = repoRoot().getParent().resolve("shared/testdata").resolve(relative);
-    if (!Files.exists(p)) throw new IllegalStateException("missing test data " + p);
-    return p;
-  }
 }

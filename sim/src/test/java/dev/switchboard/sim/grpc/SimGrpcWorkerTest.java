@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import dev.switchboard.text.BundledTokenizers;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 class SimGrpcWorkerTest {
 
-  private static final Path QWEN3 = Path.of("/work/shared/testdata/tokenizers/qwen3");
+  private static final Path QWEN3 = BundledTokenizers.qwen3Dir();
   private final List<SimGrpcWorker> workers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 

@@ -1,14 +1,14 @@
 package dev.switchboard.gateway.router.grpc;
 
-import dev.switchboard.gateway.text.Tokenizer;
-import dev.switchboard.gateway.text.detok.StopDecoder;
-import dev.switchboard.gateway.text.detok.StopMatch;
-import dev.switchboard.gateway.text.parser.ChatDelta;
-import dev.switchboard.gateway.text.parser.ChatOutputSplitter;
-import dev.switchboard.gateway.text.parser.ReasoningParsers;
-import dev.switchboard.gateway.text.parser.ForcedFunctionToolParser;
-import dev.switchboard.gateway.text.parser.ToolCallIds;
-import dev.switchboard.gateway.text.parser.ToolParsers;
+import dev.switchboard.text.Tokenizer;
+import dev.switchboard.text.detok.StopDecoder;
+import dev.switchboard.text.detok.StopMatch;
+import dev.switchboard.text.parser.ChatDelta;
+import dev.switchboard.text.parser.ChatOutputSplitter;
+import dev.switchboard.text.parser.ReasoningParsers;
+import dev.switchboard.text.parser.ForcedFunctionToolParser;
+import dev.switchboard.text.parser.ToolCallIds;
+import dev.switchboard.text.parser.ToolParsers;
 import dev.switchboard.protocol.scheduler.GenerateComplete;
 
 /**

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.exchange.BadRequestException;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
-import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.protocol.scheduler.EmbedRequest;
 import dev.switchboard.protocol.scheduler.EmbedResponse;
@@ -32,11 +32,11 @@ final class EmbeddingFront {
   private static final int MAX_INPUTS = 2048;
 
   private final Vertx vertx;
-  private final SchedulerClient client;
+  private final GrpcWorkerClient client;
   private final TokenizerRegistry tokenizers;
   private final BiFunction<Exchange, String, Worker> picker;
 
-  EmbeddingFront(Vertx vertx, SchedulerClient client, TokenizerRegistry tokenizers, BiFunction<Exchange, String, Worker> picker) {
+  EmbeddingFront(Vertx vertx, GrpcWorkerClient client, TokenizerRegistry tokenizers, BiFunction<Exchange, String, Worker> picker) {
     this.vertx = vertx;
     this.client = client;
     this.tokenizers = tokenizers;

@@ -2,8 +2,8 @@ package dev.switchboard.gateway.router.grpc;
 
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
-import dev.switchboard.gateway.grpc.SchedulerClient;
-import dev.switchboard.gateway.grpc.SchedulerClient.GenerateCall;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient.GenerateCall;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RetryRule;
 import dev.switchboard.gateway.worker.Worker;
@@ -36,7 +36,7 @@ final class GenerateRun {
   private final Exchange exchange;
   private final Plan plan;
   private final OutputWriter writer;
-  private final SchedulerClient client;
+  private final GrpcWorkerClient client;
   private final RetryRule retry;
   private final GatewayMetrics metrics;
   private final String routerName;
@@ -73,7 +73,7 @@ final class GenerateRun {
   private Started outputStream;
   private Started prefillStream;
 
-  GenerateRun(Vertx vertx, Exchange exchange, Plan plan, OutputWriter writer, SchedulerClient client, RetryRule retry,
+  GenerateRun(Vertx vertx, Exchange exchange, Plan plan, OutputWriter writer, GrpcWorkerClient client, RetryRule retry,
       GatewayMetrics metrics, String routerName, Function<Set<Worker>, Targets> picker) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -118,7 +118,7 @@ final class GenerateRun {
     Started s = new Started(worker, output, attempt);
     started.add(s);
     try {
-      s.call = client.generate(worker, request, new SchedulerClient.GenerateListener() {
+      s.call = client.generate(worker, request, new GrpcWorkerClient.GenerateListener() {
         @Override public void onResponse(GenerateResponse r) { post(() -> response(s, r)); }
         @Override public void onFailure(Throwable t) { post(() -> failure(s, t)); }
         @Override public void onEnd() { post(() -> ended(s)); }

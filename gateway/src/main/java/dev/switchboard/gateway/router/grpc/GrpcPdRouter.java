@@ -2,7 +2,7 @@ package dev.switchboard.gateway.router.grpc;
 
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
-import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.Candidates;
 import dev.switchboard.gateway.policy.PolicyRegistry;
@@ -31,7 +31,7 @@ public final class GrpcPdRouter extends GrpcRouterBase {
   /** SGLang's default disaggregation bootstrap port, used when a prefill worker declares none. */
   static final int DEFAULT_BOOTSTRAP_PORT = 8998;
 
-  public GrpcPdRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, SchedulerClient client,
+  public GrpcPdRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, GrpcWorkerClient client,
       TokenizerRegistry tokenizers, RetryRule retry, GatewayMetrics metrics) {
     super(vertx, registry, policies, client, tokenizers, retry, metrics);
   }

@@ -2,7 +2,7 @@ package dev.switchboard.gateway.router.grpc;
 
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
-import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.Candidates;
 import dev.switchboard.gateway.policy.PolicyRegistry;
@@ -25,7 +25,7 @@ import java.util.Set;
 public final class GrpcRegularRouter extends GrpcRouterBase {
   private final EmbeddingFront embeddings;
 
-  public GrpcRegularRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, SchedulerClient client,
+  public GrpcRegularRouter(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, GrpcWorkerClient client,
       TokenizerRegistry tokenizers, RetryRule retry, GatewayMetrics metrics) {
     super(vertx, registry, policies, client, tokenizers, retry, metrics);
     this.embeddings = new EmbeddingFront(vertx, client, tokenizers, this::pickForEmbedding);

@@ -5,11 +5,11 @@ import dev.switchboard.gateway.exchange.BadRequestException;
 import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
-import dev.switchboard.gateway.grpc.SchedulerClient;
+import dev.switchboard.gateway.grpc.GrpcWorkerClient;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.router.RetryRule;
-import dev.switchboard.gateway.router.Router;
+import dev.switchboard.gateway.router.InferenceRouter;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * (on a worker thread for big bodies), routing text for the policy, then {@link #dispatch} — one worker or a
  * prefill/decode pair — with the worker's token streams turned back into the client's format.
  */
-abstract class GrpcRouterBase implements Router {
+abstract class GrpcRouterBase implements InferenceRouter {
   private static final Logger log = LoggerFactory.getLogger(GrpcRouterBase.class);
   /**
    * Bodies up to this size are templated and tokenized on the event loop; larger ones on a worker thread. Measured
@@ -36,12 +36,12 @@ abstract class GrpcRouterBase implements Router {
   protected final Vertx vertx;
   protected final WorkerRegistry registry;
   protected final PolicyRegistry policies;
-  protected final SchedulerClient client;
+  protected final GrpcWorkerClient client;
   protected final TokenizerRegistry tokenizers;
   protected final RetryRule retry;
   protected final GatewayMetrics metrics;
 
-  GrpcRouterBase(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, SchedulerClient client,
+  GrpcRouterBase(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, GrpcWorkerClient client,
       TokenizerRegistry tokenizers, RetryRule retry, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;

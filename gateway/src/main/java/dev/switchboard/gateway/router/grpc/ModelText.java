@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.router.grpc;
 
-import dev.switchboard.gateway.text.Tokenizer;
-import dev.switchboard.gateway.text.chat.ChatPrompt;
+import dev.switchboard.text.Tokenizer;
+import dev.switchboard.text.chat.ChatPrompt;
 import java.util.Optional;
 import java.util.Set;
 

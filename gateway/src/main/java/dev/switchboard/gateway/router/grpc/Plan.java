@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.router.grpc;
 
 import dev.switchboard.gateway.exchange.Endpoint;
-import dev.switchboard.gateway.text.detok.StopConfig;
+import dev.switchboard.text.detok.StopConfig;
 import dev.switchboard.protocol.scheduler.GenerateRequest;
 
 /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.testing.GrpcFleet;
-import dev.switchboard.gateway.text.TestTokenizers;
+import dev.switchboard.text.BundledTokenizers;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerType;
@@ -53,7 +53,7 @@ class GrpcParsersTest {
   }
 
   private static void script(String text) {
-    int[] ids = TestTokenizers.qwen3().encode(text);
+    int[] ids = BundledTokenizers.qwen3().encode(text);
     int[] withEos = Arrays.copyOf(ids, ids.length + 1);
     withEos[ids.length] = GrpcFleet.IM_END;
     scheduler.script = withEos;

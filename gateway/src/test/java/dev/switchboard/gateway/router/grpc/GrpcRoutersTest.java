@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.testing.GrpcFleet;
-import dev.switchboard.gateway.text.TestTokenizers;
-import dev.switchboard.gateway.text.Tokenizer;
+import dev.switchboard.text.BundledTokenizers;
+import dev.switchboard.text.Tokenizer;
 import dev.switchboard.protocol.scheduler.AbortRequest;
 import dev.switchboard.protocol.scheduler.GenerateRequest;
 import dev.switchboard.sim.RecordedRequest;
@@ -102,7 +102,7 @@ class GrpcRoutersTest {
       assertThat(choice.path("matched_stop").asInt()).isEqualTo(IM_END);
       // the worker got the rendered Qwen3 prompt as token ids, and usage counts exactly those
       GenerateRequest sent = generateRequests(f, 0).get(0);
-      Tokenizer qwen = TestTokenizers.qwen3();
+      Tokenizer qwen = BundledTokenizers.qwen3();
       String prompt = qwen.decode(toArray(sent.getTokenized().getInputIdsList()), false);
       assertThat(prompt).isEqualTo("<|im_start|>user\ntell me a story<|im_end|>\n<|im_start|>assistant\n");
       assertThat(body.path("usage").path("prompt_tokens").asInt()).isEqualTo(sent.getTokenized().getInputIdsCount());
@@ -228,7 +228,7 @@ class GrpcRoutersTest {
       assertThat(ids.get(ids.size() - 1).asInt()).isEqualTo(IM_END);
       int[] words = new int[ids.size() - 1];
       for (int i = 0; i < words.length; i++) words[i] = ids.get(i).asInt();
-      assertThat(eos.path("text").asText()).isEqualTo(TestTokenizers.qwen3().decode(words, true));
+      assertThat(eos.path("text").asText()).isEqualTo(BundledTokenizers.qwen3().decode(words, true));
 
       JsonNode length = json(f.post("/generate", "{\"input_ids\":[9707],\"sampling_params\":{\"max_new_tokens\":30,\"ignore_eos\":true}}").body());
       assertThat(length.path("meta_info").path("finish_reason").path("type").asText()).isEqualTo("length");
@@ -239,7 +239,7 @@ class GrpcRoutersTest {
 
   @Test
   void streamsLongerThanTheFlowControlWindowArriveWhole() throws Exception {
-    int tokens = 10 * dev.switchboard.gateway.grpc.SchedulerClient.MESSAGE_WINDOW;
+    int tokens = 10 * dev.switchboard.gateway.grpc.GrpcWorkerClient.MESSAGE_WINDOW;
     String body = chat("m", "a long answer", true,
         ",\"max_tokens\":" + tokens + ",\"ignore_eos\":true,\"stream_options\":{\"include_usage\":true}");
     List<JsonNode> events = events(regular.post("/v1/chat/completions", body).body());

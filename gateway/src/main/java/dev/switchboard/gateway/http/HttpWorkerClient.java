@@ -1,0 +1,117 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.config.GatewaySettings;
+import dev.switchboard.gateway.exchange.Exchange;
+import dev.switchboard.gateway.exchange.Headers;
+import dev.switchboard.gateway.worker.LoadPoller;
+import dev.switchboard.gateway.worker.Worker;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's one pooled HTTP/1.1 client to all HTTP workers (keep-alive, TCP_NODELAY), and the rules for
+ * what an upstream request carries: the client's end-to-end headers, the worker's own key, the request id.
+ */
+public final class HttpWorkerClient implements AutoCloseable {
+  private final HttpClientAgent client;
+  private final long connectTimeoutMs;
+  private final long idleTimeoutMs;
+
+  public HttpWorkerClient(Vertx vertx, GatewaySettings settings) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
+        .setKeepAliveTimeout(50)
+        .setMaxInitialLineLength(8192)
+        .setConnectTimeout((int) settings.connectTimeout().toMillis());
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1);
+    this.client = vertx.createHttpClient(options, pool);
+    this.connectTimeoutMs = settings.connectTimeout().toMillis();
+    this.idleTimeoutMs = settings.requestTimeout().toMillis();
+  }
+
+  /**
+   * Opens a request to {@code worker}{@code path}. The caller sends the body; the response's head arrives through
+   * {@link HttpClientRequest#response()} and its body is left for the caller to stream.
+   */
+  public Future<HttpClientRequest> open(Worker worker, HttpMethod method, String path, Exchange exchange) {
+    RequestOptions ro = options(worker, method, path, connectTimeoutMs, idleTimeoutMs);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (exchange != null) {
+      Headers.copyEndToEnd(exchange.request().headers(), headers);
+      headers.set(Headers.REQUEST_ID, exchange.requestId());
+    }
+    if (worker.apiKey() != null) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
+    ro.setHeaders(headers);
+    return client.request(ro);
+  }
+
+  /** Sends {@code body} and returns the response head; the body stays unread (paused) for the caller. */
+  public Future<HttpClientResponse> send(HttpClientRequest request, Buffer body) {
+    if (body != null) request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    Future<HttpClientResponse> response = body == null ? request.send() : request.send(body);
+    return response.map(r -> {
+      r.pause();
+      return r;
+    });
+  }
+
+  /** A small GET whose whole body is wanted (health, metadata, load); fails on non-2xx. */
+  public Future<Buffer> get(Worker worker, String path, Duration timeout) {
+    RequestOptions ro = options(worker, HttpMethod.GET, path, timeout.toMillis(), timeout.toMillis());
+    if (worker.apiKey() != null) ro.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
+    // The overall deadline also covers waiting for a pooled connection, which the socket timeouts do not.
+    return client.request(ro)
+        .compose(HttpClientRequest::send)
+        .compose(r -> r.body().compose(b -> r.statusCode() / 100 == 2
+            ? Future.succeededFuture(b)
+            : Future.failedFuture(new UpstreamStatusException(r.statusCode(), b))))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static RequestOptions options(Worker worker, HttpMethod method, String path, long connectMs, long idleMs) {
+    String host = worker.host();
+    if (host.startsWith("[")) host = host.substring(1, host.length() - 1); // the client wants a bare IPv6 literal
+    return new RequestOptions()
+        .setMethod(method)
+        .setHost(host)
+        .setPort(worker.port())
+        .setSsl(worker.tls())
+        .setURI(worker.basePath() + path)
+        .setConnectTimeout(connectMs)
+        .setIdleTimeout(idleMs);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** A worker answered with a non-2xx status where success was required. */
+  public static final class UpstreamStatusException extends RuntimeException implements LoadPoller.StatusFailure {
+    private final int status;
+    private final transient Buffer body;
+
+    public UpstreamStatusException(int status, Buffer body) {
+      super("worker answered " + status, null, false, false);
+      this.status = status;
+      this.body = body;
+    }
+
+    @Override public int status() { return status; }
+    public Buffer body() { return body; }
+  }
+}
