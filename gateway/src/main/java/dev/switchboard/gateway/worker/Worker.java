@@ -15,6 +15,7 @@ public final class Worker {
   private final int port;
   private final boolean tls;
   private final String basePath;
+  private final String id;
 
   private volatile boolean healthy;
   private volatile boolean everChecked;
@@ -33,12 +34,24 @@ public final class Worker {
     this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
     String path = uri.getRawPath();
     this.basePath = path == null || path.equals("/") ? "" : stripTrailingSlash(path);
+    this.id = idOf(spec.url());
+  }
+
+  /** A worker's id in the admin API and on the console: 16 hex digits of the URL's SHA-256, stable across restarts. */
+  public static String idOf(String url) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String stripTrailingSlash(String p) {
     return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
+  public String id() { return id; }
   public WorkerSpec spec() { return spec; }
   public String url() { return spec.url(); }
   public String model() { return spec.model(); }
