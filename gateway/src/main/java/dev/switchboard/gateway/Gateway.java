@@ -22,6 +22,7 @@ import dev.switchboard.gateway.router.grpc.GrpcRegularRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
+import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
@@ -76,6 +77,8 @@ public final class Gateway implements AutoCloseable {
   private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
+  /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
+  private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -209,6 +212,9 @@ public final class Gateway implements AutoCloseable {
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
   public Vertx vertx() { return vertx; }
+
+  /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
+  public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }
 
   @Override
   public void close() {
