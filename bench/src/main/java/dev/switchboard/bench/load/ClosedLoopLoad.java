@@ -19,25 +19,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * as the previous response has been read to its last byte. It runs on its own Vert.x instance with one event loop,
  * so it takes at most one core away from the system under test.
  */
-public final class ClosedLoopLoad implements AutoCloseable {
+public final class ClosedLoopLoad implements HttpLoad {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+
+  @Override
+  public LoadStats run(int port, String path, byte[] body, java.util.Map<String, String> headers, int connections,
+      Duration warmup, Duration duration) throws InterruptedException {
+    return LoadStats.of(run("127.0.0.1", port, path, Buffer.buffer(body), headers, connections, warmup, duration));
+  }
+
+  @Override
+  public String describe() {
+    return "ClosedLoopLoad (Vert.x client, 1 event loop)";
+  }
 
   /** Runs {@code warmup} unmeasured, then {@code duration} measured; returns the measured part. */
   public LoadResult run(String host, int port, String path, Buffer body, int connections, Duration warmup, Duration duration)
       throws InterruptedException {
+    return run(host, port, path, body, java.util.Map.of(), connections, warmup, duration);
+  }
+
+  private LoadResult run(String host, int port, String path, Buffer body, java.util.Map<String, String> headers,
+      int connections, Duration warmup, Duration duration) throws InterruptedException {
     HttpClientAgent client = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setPipelining(false),
         new PoolOptions().setHttp1MaxSize(connections));
     try {
-      if (!warmup.isZero()) drive(client, host, port, path, body, connections, warmup, false);
-      return drive(client, host, port, path, body, connections, duration, true);
+      if (!warmup.isZero()) drive(client, host, port, path, body, headers, connections, warmup, false);
+      return drive(client, host, port, path, body, headers, connections, duration, true);
     } finally {
       client.close();
     }
   }
 
-  private LoadResult drive(HttpClientAgent client, String host, int port, String path, Buffer body, int connections,
-      Duration duration, boolean record) throws InterruptedException {
+  private LoadResult drive(HttpClientAgent client, String host, int port, String path, Buffer body,
+      java.util.Map<String, String> headers, int connections, Duration duration, boolean record) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + duration.toNanos();
     AtomicLong requests = new AtomicLong();
@@ -46,6 +62,7 @@ public final class ClosedLoopLoad implements AutoCloseable {
     CountDownLatch done = new CountDownLatch(connections);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path)
         .putHeader("content-type", "application/json");
+    headers.forEach(options::putHeader);
     for (int i = 0; i < connections; i++) {
       vertx.runOnContext(v -> loop(client, options, body, deadline, requests, errors, log, done));
     }

@@ -12,20 +12,24 @@ import java.util.concurrent.TimeUnit;
  * measure the gateway's own overhead, so the upstream must never be the bottleneck.
  */
 public final class FastUpstream implements AutoCloseable {
-  static final Buffer JSON = Buffer.buffer("""
+  public static final String JSON_BODY = """
       {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model",\
       "choices":[{"index":0,"message":{"role":"assistant","content":"The quick brown fox jumps over the lazy dog."},\
-      "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":10,"total_tokens":22}}""");
+      "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":10,"total_tokens":22}}""";
+  /** Ten {@code chat.completion.chunk} events and {@code [DONE]}. */
+  public static final String SSE_BODY;
+  static final Buffer JSON = Buffer.buffer(JSON_BODY);
   static final Buffer SSE;
 
   static {
-    Buffer b = Buffer.buffer();
+    StringBuilder b = new StringBuilder();
     String[] words = "The quick brown fox jumps over the lazy dog today".split(" ");
     for (String w : words) {
-      b.appendString("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"model\":\"bench-model\","
+      b.append("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"model\":\"bench-model\","
           + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + w + " \"},\"finish_reason\":null}]}\n\n");
     }
-    SSE = b.appendString("data: [DONE]\n\n");
+    SSE_BODY = b.append("data: [DONE]\n\n").toString();
+    SSE = Buffer.buffer(SSE_BODY);
   }
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
