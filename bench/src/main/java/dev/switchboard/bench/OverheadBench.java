@@ -90,6 +90,9 @@ public final class OverheadBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    for (String kind : bodies) {
+      if (!kind.equals("json") && !kind.equals("sse")) throw new IllegalArgumentException("unknown body '" + kind + "' (json, sse)");
+    }
     Path dir = Files.createTempDirectory("switchboard-overhead");
     List<String> notes = new ArrayList<>();
     String loadBefore = loadAverage();
@@ -160,7 +163,7 @@ public final class OverheadBench implements Callable<Integer> {
       open.add(load);
       notes.add("load: " + load.describe() + "; POST " + PATH + ", " + CHAT.length() + "-byte body; gateway policy " + policy
           + "; " + warmupSecs + " s warm-up + " + durationSecs + " s per cell" + (rounds > 1 ? ", medians of " + rounds + " rounds" : ""));
-      return cells(load, ports);
+      return cells(load, ports, load instanceof WrkLoad);
     } finally {
       for (int i = open.size() - 1; i >= 0; i--) {
         try {
@@ -172,20 +175,34 @@ public final class OverheadBench implements Callable<Integer> {
     }
   }
 
-  private List<Cell> cells(HttpLoad load, Map<String, Integer> ports) throws Exception {
+  /** This JVM's CPU and allocation per gateway request, per cell (only when the load runs in another process). */
+  private final Map<String, List<JvmCost.PerRequest>> costs = new LinkedHashMap<>();
+
+  private List<Cell> cells(HttpLoad load, Map<String, Integer> ports, boolean external) throws Exception {
     List<Cell> cells = new ArrayList<>();
     Duration warm = Duration.ofSeconds(warmupSecs);
     Duration run = Duration.ofSeconds(durationSecs);
+    Integer gatewayPort = ports.get("switchboard");
+    if (gatewayPort != null && !warm.isZero()) {
+      // the JIT compiles the gateway's path once, here, instead of inside the first cells
+      int most = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+      for (String kind : bodies) {
+        load.run(gatewayPort, PATH, body(kind), headers(kind), most, Duration.ZERO, warm.multipliedBy(2));
+      }
+    }
     for (String kind : bodies) {
-      if (!kind.equals("json") && !kind.equals("sse")) throw new IllegalArgumentException("unknown body '" + kind + "' (json, sse)");
-      byte[] body = (CHAT + (kind.equals("sse") ? ",\"stream\":true}" : "}")).getBytes(StandardCharsets.UTF_8);
-      Map<String, String> headers = kind.equals("sse") ? Map.of(Proxies.BODY_HEADER, "sse") : Map.of();
+      byte[] body = body(kind);
+      Map<String, String> headers = headers(kind);
       for (Map.Entry<String, Integer> t : ports.entrySet()) check(t.getKey(), t.getValue(), body, headers, kind);
       for (int c : connections) {
         Map<String, List<LoadStats>> runs = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
           for (Map.Entry<String, Integer> t : ports.entrySet()) {
-            runs.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(load.run(t.getValue(), PATH, body, headers, c, warm, run));
+            if (!warm.isZero()) load.run(t.getValue(), PATH, body, headers, c, Duration.ZERO, warm);
+            JvmCost cost = JvmCost.start();
+            LoadStats stats = load.run(t.getValue(), PATH, body, headers, c, Duration.ZERO, run);
+            if (t.getKey().equals("switchboard") && external) costs.computeIfAbsent(kind + " " + c, k -> new ArrayList<>()).add(cost.per(stats.requests()));
+            runs.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(stats);
             if (!json) System.err.printf("measured %s c=%d %s%n", kind, c, t.getKey());
           }
         }
@@ -195,6 +212,14 @@ public final class OverheadBench implements Callable<Integer> {
       }
     }
     return cells;
+  }
+
+  private static byte[] body(String kind) {
+    return (CHAT + (kind.equals("sse") ? ",\"stream\":true}" : "}")).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> headers(String kind) {
+    return kind.equals("sse") ? Map.of(Proxies.BODY_HEADER, "sse") : Map.of();
   }
 
   /** One request through {@code target} before measuring it: a 200 with the upstream's body, byte for byte. */
@@ -263,7 +288,7 @@ public final class OverheadBench implements Callable<Integer> {
     return base <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", v / base);
   }
 
-  private static String toTable(List<Cell> cells, List<String> notes) {
+  private String toTable(List<Cell> cells, List<String> notes) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-5s %5s  %-12s %10s %9s %9s %10s | %11s %11s%n", "body", "conns", "target",
         "req/s", "p50 µs", "p99 µs", "added p50", "rps/haproxy", "p99/haproxy"));
@@ -281,6 +306,11 @@ public final class OverheadBench implements Callable<Integer> {
       }
     }
     sb.append(goals(cells));
+    costs.forEach((cell, list) -> {
+      JvmCost.PerRequest p = list.stream().sorted(Comparator.comparingDouble(JvmCost.PerRequest::cpuMicros)).toList().get(list.size() / 2);
+      sb.append(String.format(Locale.ROOT, "gateway JVM %s: %.1f µs CPU and %.1f KiB allocated per request%n", cell,
+          p.cpuMicros(), p.allocatedBytes() / 1024.0));
+    });
     for (String n : notes) sb.append(n).append('\n');
     return sb.toString();
   }
