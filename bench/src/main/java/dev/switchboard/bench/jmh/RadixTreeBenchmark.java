@@ -32,7 +32,25 @@ public class RadixTreeBenchmark {
   @Param("64") int groups;
   @Param("64") int questions;
 
-  private RadixTree<String> tree;
+  /** {@code buffered}: today's tree (lock-free match, insert buffer); {@code locked}: the one-lock tree before it. */
+  @Param({"buffered", "locked"}) String impl;
+
+  /** Whether an evictor thread trims the tree to a budget every 50 ms meanwhile (contention with a long change). */
+  @Param({"false", "true"}) boolean evicting;
+
+  /** The two trees' common surface, so both run the same steps. */
+  interface Tree {
+    int[] match(String text, List<String> tenants);
+
+    void insert(String text, String tenant);
+
+    void addTenant(String tenant);
+
+    long evict(long maxChars);
+  }
+
+  private Tree tree;
+  private Thread evictor;
   private String[] texts;
   private final List<String> tenants = List.of("w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7");
 
@@ -59,17 +77,59 @@ public class RadixTreeBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     texts = sharedPrefixTexts(7, groups, questions, systemWords, questionWords);
-    tree = new RadixTree<>();
+    tree = switch (impl) {
+      case "buffered" -> {
+        RadixTree<String> t = new RadixTree<>();
+        yield new Tree() {
+          public int[] match(String text, List<String> c) { return t.match(text, c, true).depths(); }
+          public void insert(String text, String tenant) { t.insert(text, tenant); }
+          public void addTenant(String tenant) { t.addTenant(tenant); }
+          public long evict(long maxChars) { return t.evict(maxChars); }
+        };
+      }
+      case "locked" -> {
+        LockedRadixTree<String> t = new LockedRadixTree<>();
+        yield new Tree() {
+          public int[] match(String text, List<String> c) { return t.match(text, c, true).depths(); }
+          public void insert(String text, String tenant) { t.insert(text, tenant); }
+          public void addTenant(String tenant) { t.addTenant(tenant); }
+          public long evict(long maxChars) { return t.evict(maxChars); }
+        };
+      }
+      default -> throw new IllegalArgumentException(impl);
+    };
     tenants.forEach(tree::addTenant);
+    if (evicting) {
+      // a budget of about half of what each tenant gathers, so every pass has work to do
+      long budget = (long) systemWords * 6 * groups / tenants.size() / 2;
+      evictor = Thread.ofPlatform().daemon().name("bench-evictor").start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          tree.evict(budget);
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+  }
+
+  @org.openjdk.jmh.annotations.TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    if (evictor != null) {
+      evictor.interrupt();
+      evictor.join();
+    }
   }
 
   private int step() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     String text = texts[r.nextInt(texts.length)];
-    RadixTree.Match<String> m = tree.match(text, tenants, true);
+    int[] depths = tree.match(text, tenants);
     int best = 0;
-    for (int i = 1; i < m.depths().length; i++) if (m.depths()[i] > m.depths()[best]) best = i;
-    int tenant = m.depths()[best] > 0 && r.nextInt(8) != 0 ? best : r.nextInt(tenants.size());
+    for (int i = 1; i < depths.length; i++) if (depths[i] > depths[best]) best = i;
+    int tenant = depths[best] > 0 && r.nextInt(8) != 0 ? best : r.nextInt(tenants.size());
     tree.insert(text, tenants.get(tenant));
     return tenant;
   }
@@ -83,6 +143,15 @@ public class RadixTreeBenchmark {
   @Benchmark
   @Threads(2)
   public int matchInsert2Threads() {
+    return step();
+  }
+
+  /** The latency of one step, as an event loop sees it: p99 and p99.9 show the waits for a running change. */
+  @Benchmark
+  @Threads(2)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int stepLatency2Threads() {
     return step();
   }
 }

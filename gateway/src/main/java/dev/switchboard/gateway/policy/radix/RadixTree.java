@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.locks.StampedLock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,9 +18,14 @@ import java.util.function.LongSupplier;
  * (insert marks the whole path, splits copy the tenant set, eviction removes leaves first), so a tenant's deepest
  * node on a text's path is how much of that text its cache may hold.
  *
- * <p>Thread-safe: {@link #match} runs under a shared read lock; changes (insert, tenant removal, eviction) under
- * the exclusive write lock. Each operation is a single walk of one path, so the write lock is held for about the
- * time it takes to compare the text once.
+ * <p>Concurrency. Reads ({@link #match}, {@link #chars}, {@link #smallestTenant}) take no lock: a node's label never
+ * changes, its children and tenants are immutable arrays replaced whole (a split makes new nodes instead of
+ * shortening a label), so a reader walks a consistent path of some recent version of the tree. Changes are applied
+ * by one writer at a time under {@link #writer}, but nobody on an event loop ever waits for it: {@link #insert}
+ * takes the lock only if it is free ({@code tryLock}), else it leaves the insert in a buffer that the lock's holder
+ * applies before it lets go (the write buffer of Caffeine's caches). Eviction and tenant removal run under the same
+ * lock on their own threads, while inserts queue up and matches go on. An insert is visible to matches as soon as
+ * it is applied: at once when no other change is running, else when the running one ends.
  *
  * <p>Memory: labels are Strings (one byte per character for Latin-1 text); a node's tenants are one {@code long}
  * each, packing a tenant slot (16 bits) and a last-access time in milliseconds (48 bits).
@@ -28,24 +36,27 @@ public final class RadixTree<T> {
   private static final int SLOT_SHIFT = 48;
   private static final long STAMP_MASK = (1L << SLOT_SHIFT) - 1;
   private static final int MAX_TENANTS = 1 << 15;
+  /** Inserts that may wait for the writer lock; beyond this they are dropped (the tree is approximate anyway). */
+  static final int MAX_PENDING = 1 << 16;
   private static final long[] NO_TENANTS = {};
-  private static final char[] NO_KEYS = {};
-  private static final Node[] NO_KIDS = {};
 
-  private final StampedLock lock = new StampedLock();
+  private final ReentrantLock writer = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
   private final LongSupplier clockMillis;
   private final long epoch;
   private final Node root = new Node("", null);
 
-  // Tenant bookkeeping; guarded by lock.
-  private final Map<T, Integer> slots = new HashMap<>();
-  private Object[] tenantBySlot = new Object[8];
-  private long[] charsBySlot = new long[8];
+  // Tenant bookkeeping: written under the writer lock, read without it.
+  private final Map<T, Integer> slots = new ConcurrentHashMap<>();
+  private volatile Object[] tenantBySlot = new Object[8];
+  private volatile long[] charsBySlot = new long[8];
   private int[] freeSlots = new int[0];
   private int freeCount;
-  private int nextSlot;
-  private long nodeCount = 1;
-  private long labelChars;
+  private volatile int nextSlot;
+  private volatile long nodeCount = 1;
+  private volatile long labelChars;
+  private final java.util.concurrent.atomic.AtomicLong droppedInserts = new java.util.concurrent.atomic.AtomicLong();
 
   public RadixTree() {
     this(System::currentTimeMillis);
@@ -57,64 +68,70 @@ public final class RadixTree<T> {
     this.epoch = clockMillis.getAsLong();
   }
 
-  /** One node: an edge label, its children sorted by first character, and its tenants. */
-  private static final class Node {
-    String label;
-    Node parent;
-    char[] keys = NO_KEYS;
-    Node[] kids = NO_KIDS;
-    long[] tenants = NO_TENANTS;
+  private record Pending(String text, Object tenant, long now) {}
 
-    Node(String label, Node parent) {
-      this.label = label;
-      this.parent = parent;
-    }
+  /** Children of a node: first characters (sorted) and the nodes, replaced together so readers see a matching pair. */
+  private record Kids(char[] keys, Node[] nodes) {
+    static final Kids NONE = new Kids(new char[0], new Node[0]);
 
     int indexOf(char c) {
       return Arrays.binarySearch(keys, c);
     }
 
-    Node child(char c) {
+    Node get(char c) {
       int i = indexOf(c);
-      return i >= 0 ? kids[i] : null;
+      return i >= 0 ? nodes[i] : null;
     }
 
-    void putChild(Node child) {
+    Kids with(Node child) {
       char c = child.label.charAt(0);
       int i = indexOf(c);
       if (i >= 0) {
-        kids[i] = child;
-        return;
+        Node[] n = nodes.clone();
+        n[i] = child;
+        return new Kids(keys, n);
       }
       int at = -i - 1;
       char[] k = new char[keys.length + 1];
-      Node[] n = new Node[kids.length + 1];
+      Node[] n = new Node[nodes.length + 1];
       System.arraycopy(keys, 0, k, 0, at);
-      System.arraycopy(kids, 0, n, 0, at);
+      System.arraycopy(nodes, 0, n, 0, at);
       k[at] = c;
       n[at] = child;
       System.arraycopy(keys, at, k, at + 1, keys.length - at);
-      System.arraycopy(kids, at, n, at + 1, kids.length - at);
-      keys = k;
-      kids = n;
+      System.arraycopy(nodes, at, n, at + 1, nodes.length - at);
+      return new Kids(k, n);
     }
 
-    void removeChild(Node child) {
+    Kids without(Node child) {
       int i = indexOf(child.label.charAt(0));
-      if (i < 0 || kids[i] != child) return;
-      if (keys.length == 1) {
-        keys = NO_KEYS;
-        kids = NO_KIDS;
-        return;
-      }
+      if (i < 0 || nodes[i] != child) return this;
+      if (keys.length == 1) return NONE;
       char[] k = new char[keys.length - 1];
-      Node[] n = new Node[kids.length - 1];
+      Node[] n = new Node[nodes.length - 1];
       System.arraycopy(keys, 0, k, 0, i);
-      System.arraycopy(kids, 0, n, 0, i);
+      System.arraycopy(nodes, 0, n, 0, i);
       System.arraycopy(keys, i + 1, k, i, keys.length - i - 1);
-      System.arraycopy(kids, i + 1, n, i, kids.length - i - 1);
-      keys = k;
-      kids = n;
+      System.arraycopy(nodes, i + 1, n, i, nodes.length - i - 1);
+      return new Kids(k, n);
+    }
+  }
+
+  /** One node: an edge label (never changes), its children and its tenants (each replaced whole). */
+  private static final class Node {
+    final String label;
+    /** Written and read by the writer only. */
+    Node parent;
+    volatile Kids kids = Kids.NONE;
+    /**
+     * Copy-on-write when a tenant joins or leaves; a tenant's time stamp is refreshed in place (the slot bits
+     * stay the same, so a reader never sees another tenant).
+     */
+    volatile long[] tenants = NO_TENANTS;
+
+    Node(String label, Node parent) {
+      this.label = label;
+      this.parent = parent;
     }
 
     int find(int slot) {
@@ -146,47 +163,43 @@ public final class RadixTree<T> {
   /**
    * Walks {@code text}'s path. For each of {@code candidates}, how many leading characters of the text its
    * deepest node covers; and over all tenants, the deepest node reached by whole edges with the first tenant
-   * recorded there ({@code null} if none).
+   * recorded there ({@code null} if none). Takes no lock.
    *
    * @param partialEdges whether a partially matched last edge counts (its characters up to the mismatch); the
    *     reference counts whole edges only
    */
   public Match<T> match(String text, List<? extends T> candidates, boolean partialEdges) {
     int[] depths = new int[candidates.size()];
-    long stamp = lock.readLock();
-    try {
-      int[] slotOf = new int[candidates.size()];
-      int maxSlot = -1;
-      for (int i = 0; i < slotOf.length; i++) {
-        Integer s = slots.get(candidates.get(i));
-        slotOf[i] = s == null ? -1 : s;
-        maxSlot = Math.max(maxSlot, slotOf[i]);
-      }
-      int[] depthBySlot = new int[maxSlot + 1];
-      Node node = root;
-      int pos = 0;
-      int n = text.length();
-      while (pos < n) {
-        Node child = node.child(text.charAt(pos));
-        if (child == null) break;
-        String label = child.label;
-        int common = commonPrefix(label, text, pos);
-        if (common < label.length()) {
-          if (partialEdges) record(child, pos + common, depthBySlot);
-          break;
-        }
-        pos += common;
-        node = child;
-        record(node, pos, depthBySlot);
-      }
-      for (int i = 0; i < slotOf.length; i++) {
-        if (slotOf[i] >= 0) depths[i] = depthBySlot[slotOf[i]];
-      }
-      T tenant = node.tenants.length == 0 ? null : tenant((int) (node.tenants[0] >>> SLOT_SHIFT));
-      return new Match<>(n, depths, pos, tenant);
-    } finally {
-      lock.unlockRead(stamp);
+    int[] slotOf = new int[candidates.size()];
+    int maxSlot = -1;
+    for (int i = 0; i < slotOf.length; i++) {
+      Integer s = slots.get(candidates.get(i));
+      slotOf[i] = s == null ? -1 : s;
+      maxSlot = Math.max(maxSlot, slotOf[i]);
     }
+    int[] depthBySlot = new int[maxSlot + 1];
+    Node node = root;
+    int pos = 0;
+    int n = text.length();
+    while (pos < n) {
+      Node child = node.kids.get(text.charAt(pos));
+      if (child == null) break;
+      String label = child.label;
+      int common = commonPrefix(label, text, pos);
+      if (common < label.length()) {
+        if (partialEdges) record(child, pos + common, depthBySlot);
+        break;
+      }
+      pos += common;
+      node = child;
+      record(node, pos, depthBySlot);
+    }
+    for (int i = 0; i < slotOf.length; i++) {
+      if (slotOf[i] >= 0) depths[i] = depthBySlot[slotOf[i]];
+    }
+    long[] t = node.tenants;
+    T tenant = t.length == 0 ? null : tenant((int) (t[0] >>> SLOT_SHIFT));
+    return new Match<>(n, depths, pos, tenant);
   }
 
   private static void record(Node node, int depth, int[] depthBySlot) {
@@ -196,34 +209,34 @@ public final class RadixTree<T> {
     }
   }
 
-  /** Records that {@code tenant} has seen {@code text} (and so every prefix of it); registers the tenant. */
+  /**
+   * Records that {@code tenant} has seen {@code text} (and so every prefix of it); registers the tenant. Never
+   * waits: when another change holds the writer lock, the insert is buffered and applied by that change's thread.
+   */
   public void insert(String text, T tenant) {
-    long stamp = lock.writeLock();
-    try {
-      int slot = slotFor(tenant);
-      long now = clockMillis.getAsLong() - epoch;
-      addTenant(root, slot, now);
-      Node node = root;
-      int pos = 0;
-      int n = text.length();
-      while (pos < n) {
-        Node child = node.child(text.charAt(pos));
-        if (child == null) {
-          Node leaf = new Node(text.substring(pos), node);
-          node.putChild(leaf);
-          nodeCount++;
-          labelChars += leaf.label.length();
-          addTenant(leaf, slot, now);
-          return;
-        }
-        int common = commonPrefix(child.label, text, pos);
-        if (common < child.label.length()) child = split(node, child, common);
-        addTenant(child, slot, now);
-        node = child;
-        pos += common;
+    long now = clockMillis.getAsLong() - epoch;
+    if (writer.tryLock()) {
+      try {
+        applyPending();
+        apply(text, tenant, now);
+      } finally {
+        release();
       }
-    } finally {
-      lock.unlockWrite(stamp);
+      return;
+    }
+    if (pendingCount.incrementAndGet() > MAX_PENDING) {
+      pendingCount.decrementAndGet();
+      droppedInserts.incrementAndGet();
+      return;
+    }
+    pending.add(new Pending(text, tenant, now));
+    // The holder may have let go between our tryLock and add; then nobody else would see this entry soon.
+    if (writer.tryLock()) {
+      try {
+        applyPending();
+      } finally {
+        release();
+      }
     }
   }
 
@@ -232,28 +245,92 @@ public final class RadixTree<T> {
     insert("", tenant);
   }
 
-  /** Splits {@code child} after {@code at} characters; the new upper node keeps the tenants (counts unchanged). */
+  /** Unlocks the writer lock, then applies what was buffered meanwhile if nobody else took the lock. */
+  private void release() {
+    writer.unlock();
+    while (!pending.isEmpty() && writer.tryLock()) {
+      try {
+        applyPending();
+      } finally {
+        writer.unlock();
+      }
+    }
+  }
+
+  /** Takes the writer lock, waiting for it: for changes made off the event loops (eviction, tenant removal). */
+  private void lockForChange() {
+    writer.lock();
+    applyPending();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void applyPending() {
+    Pending p;
+    while ((p = pending.poll()) != null) {
+      pendingCount.decrementAndGet();
+      apply(p.text(), (T) p.tenant(), p.now());
+    }
+  }
+
+  /** Inserts under the writer lock. */
+  private void apply(String text, T tenant, long now) {
+    int slot = slotFor(tenant);
+    Node r = root;
+    touch(r, slot, now);
+    Node node = r;
+    int pos = 0;
+    int n = text.length();
+    while (pos < n) {
+      Node child = node.kids.get(text.charAt(pos));
+      if (child == null) {
+        Node leaf = new Node(text.substring(pos), node);
+        addTenantTo(leaf, slot, now);
+        node.kids = node.kids.with(leaf);
+        nodeCount++;
+        labelChars += leaf.label.length();
+        return;
+      }
+      int common = commonPrefix(child.label, text, pos);
+      if (common < child.label.length()) child = split(node, child, common);
+      touch(child, slot, now);
+      node = child;
+      pos += common;
+    }
+  }
+
+  /**
+   * Replaces {@code child} by an upper node of its first {@code at} characters over a lower node of the rest. Both
+   * are new (a reader still on the old node sees it unchanged); the upper keeps the tenants (counts unchanged).
+   */
   private Node split(Node parent, Node child, int at) {
     Node upper = new Node(child.label.substring(0, at), parent);
-    upper.tenants = child.tenants.clone();
-    child.label = child.label.substring(at);
-    child.parent = upper;
-    upper.keys = new char[] {child.label.charAt(0)};
-    upper.kids = new Node[] {child};
-    parent.putChild(upper);
+    Node lower = new Node(child.label.substring(at), upper);
+    long[] t = child.tenants;
+    lower.tenants = t;
+    lower.kids = child.kids;
+    for (Node k : lower.kids.nodes()) k.parent = lower;
+    upper.tenants = t.clone();
+    upper.kids = new Kids(new char[] {lower.label.charAt(0)}, new Node[] {lower});
+    parent.kids = parent.kids.with(upper);
+    child.parent = null;
     nodeCount++;
     return upper;
   }
 
-  private void addTenant(Node node, int slot, long now) {
+  /** Refreshes the tenant's stamp on {@code node}, or adds the tenant there. */
+  private void touch(Node node, int slot, long now) {
     long entry = ((long) slot << SLOT_SHIFT) | (now & STAMP_MASK);
     int i = node.find(slot);
     if (i >= 0) {
       node.tenants[i] = entry;
       return;
     }
+    addTenantTo(node, slot, now);
+  }
+
+  private void addTenantTo(Node node, int slot, long now) {
     long[] t = Arrays.copyOf(node.tenants, node.tenants.length + 1);
-    t[t.length - 1] = entry;
+    t[t.length - 1] = ((long) slot << SLOT_SHIFT) | (now & STAMP_MASK);
     node.tenants = t;
     charsBySlot[slot] += node.label.length();
   }
@@ -266,26 +343,28 @@ public final class RadixTree<T> {
       slot = freeSlots[--freeCount];
     } else {
       if (nextSlot == MAX_TENANTS) throw new IllegalStateException("a radix tree holds at most " + MAX_TENANTS + " tenants");
-      slot = nextSlot++;
+      slot = nextSlot;
       if (slot == tenantBySlot.length) {
         tenantBySlot = Arrays.copyOf(tenantBySlot, slot * 2);
         charsBySlot = Arrays.copyOf(charsBySlot, slot * 2);
       }
+      nextSlot = slot + 1;
     }
-    slots.put(tenant, slot);
     tenantBySlot[slot] = tenant;
     charsBySlot[slot] = 0;
+    slots.put(tenant, slot); // last: a reader that finds the slot finds its tenant
     return slot;
   }
 
   @SuppressWarnings("unchecked")
   private T tenant(int slot) {
-    return (T) tenantBySlot[slot];
+    Object[] t = tenantBySlot;
+    return slot < t.length ? (T) t[slot] : null;
   }
 
   /** Forgets {@code tenant} entirely: its marks on every node, its character count and its slot. */
   public void removeTenant(T tenant) {
-    long stamp = lock.writeLock();
+    lockForChange();
     try {
       Integer slot = slots.remove(tenant);
       if (slot == null) return;
@@ -295,21 +374,22 @@ public final class RadixTree<T> {
       if (freeCount == freeSlots.length) freeSlots = Arrays.copyOf(freeSlots, Math.max(4, freeCount * 2));
       freeSlots[freeCount++] = slot;
     } finally {
-      lock.unlockWrite(stamp);
+      release();
     }
   }
 
   private void removeFromSubtree(Node top, int slot) {
     List<Node> stack = new ArrayList<>();
     stack.add(top);
+    Node r = root;
     while (!stack.isEmpty()) {
       Node node = stack.removeLast();
       if (!dropTenant(node, slot)) continue; // downward closed: no descendant has it either
-      if (node != root && node.tenants.length == 0) {
+      if (node != r && node.tenants.length == 0) {
         detach(node);
         continue;
       }
-      for (Node k : node.kids) stack.add(k);
+      for (Node k : node.kids.nodes()) stack.add(k);
     }
   }
 
@@ -327,34 +407,36 @@ public final class RadixTree<T> {
 
   /** Unlinks a node that no tenant holds any more, with its subtree (which no tenant holds either). */
   private void detach(Node node) {
-    node.parent.removeChild(node);
+    node.parent.kids = node.parent.kids.without(node);
     List<Node> stack = new ArrayList<>();
     stack.add(node);
     while (!stack.isEmpty()) {
       Node n = stack.removeLast();
       nodeCount--;
       labelChars -= n.label.length();
-      for (Node k : n.kids) stack.add(k);
+      for (Node k : n.kids.nodes()) stack.add(k);
     }
   }
 
   /**
    * Evicts, oldest first, the tenant-leaf entries of every tenant holding more than {@code maxChars} characters,
-   * until it holds at most that many (the reference's per-tenant budget). Returns the characters evicted.
+   * until it holds at most that many (the reference's per-tenant budget). Returns the characters evicted. Runs
+   * under the writer lock on the caller's thread; matches go on meanwhile, inserts wait in the buffer.
    */
   public long evict(long maxChars) {
-    long stamp = lock.writeLock();
+    lockForChange();
     try {
       boolean over = false;
       for (int s = 0; s < nextSlot; s++) over |= tenantBySlot[s] != null && charsBySlot[s] > maxChars;
       if (!over) return 0;
       record Leaf(long stamp, int slot, Node node) {}
       PriorityQueue<Leaf> queue = new PriorityQueue<>((a, b) -> Long.compare(a.stamp, b.stamp));
-      List<Node> stack = new ArrayList<>(List.of(root));
+      Node r = root;
+      List<Node> stack = new ArrayList<>(List.of(r));
       while (!stack.isEmpty()) {
         Node node = stack.removeLast();
-        for (Node k : node.kids) stack.add(k);
-        if (node == root) continue;
+        for (Node k : node.kids.nodes()) stack.add(k);
+        if (node == r) continue;
         for (long e : node.tenants) {
           int slot = (int) (e >>> SLOT_SHIFT);
           if (charsBySlot[slot] > maxChars && !anyChildHas(node, slot)) queue.add(new Leaf(e & STAMP_MASK, slot, node));
@@ -370,93 +452,100 @@ public final class RadixTree<T> {
         evicted += node.label.length();
         Node parent = node.parent;
         if (node.tenants.length == 0) detach(node);
-        if (parent != root) {
+        if (parent != r) {
           int i = parent.find(leaf.slot);
           if (i >= 0 && !anyChildHas(parent, leaf.slot)) queue.add(new Leaf(parent.tenants[i] & STAMP_MASK, leaf.slot, parent));
         }
       }
       return evicted;
     } finally {
-      lock.unlockWrite(stamp);
+      release();
     }
   }
 
   private static boolean anyChildHas(Node node, int slot) {
-    for (Node k : node.kids) {
+    for (Node k : node.kids.nodes()) {
       if (k.has(slot)) return true;
     }
     return false;
   }
 
-  /** Characters {@code tenant} holds (the sum of the labels of its nodes); 0 for an unknown tenant. */
+  /** Characters {@code tenant} holds (the sum of the labels of its nodes); 0 for an unknown tenant. No lock. */
   public long chars(T tenant) {
-    long stamp = lock.readLock();
-    try {
-      Integer s = slots.get(tenant);
-      return s == null ? 0 : charsBySlot[s];
-    } finally {
-      lock.unlockRead(stamp);
-    }
+    Integer s = slots.get(tenant);
+    if (s == null) return 0;
+    long[] c = charsBySlot;
+    return s < c.length ? c[s] : 0;
   }
 
-  /** The known tenant holding the fewest characters (the first such in slot order), or {@code null}. */
+  /** The known tenant holding the fewest characters (the first such in slot order), or {@code null}. No lock. */
   public T smallestTenant() {
-    long stamp = lock.readLock();
-    try {
-      int best = -1;
-      for (int s = 0; s < nextSlot; s++) {
-        if (tenantBySlot[s] != null && (best < 0 || charsBySlot[s] < charsBySlot[best])) best = s;
-      }
-      return best < 0 ? null : tenant(best);
-    } finally {
-      lock.unlockRead(stamp);
+    Object[] tenants = tenantBySlot;
+    long[] chars = charsBySlot;
+    int n = Math.min(nextSlot, Math.min(tenants.length, chars.length));
+    int best = -1;
+    for (int s = 0; s < n; s++) {
+      if (tenants[s] != null && (best < 0 || chars[s] < chars[best])) best = s;
     }
+    return best < 0 ? null : tenant(best);
   }
 
-  /** Every tenant's character count (a copy). */
+  /** Every tenant's character count (a copy), with the buffered inserts applied first. */
   public Map<T, Long> charsByTenant() {
-    long stamp = lock.readLock();
+    lockForChange();
     try {
       Map<T, Long> out = new HashMap<>();
       slots.forEach((t, s) -> out.put(t, charsBySlot[s]));
       return out;
     } finally {
-      lock.unlockRead(stamp);
+      release();
     }
   }
 
   /** Nodes in the tree, the root included. */
   public long nodeCount() {
-    long stamp = lock.readLock();
-    try {
-      return nodeCount;
-    } finally {
-      lock.unlockRead(stamp);
-    }
+    return nodeCount;
   }
 
   /** Characters stored in labels (each distinct cached character once). */
   public long labelChars() {
-    long stamp = lock.readLock();
+    return labelChars;
+  }
+
+  /** Inserts waiting in the buffer for the writer lock now. */
+  public int pendingInserts() {
+    return pendingCount.get();
+  }
+
+  /** Inserts dropped because the buffer was full. */
+  public long droppedInserts() {
+    return droppedInserts.get();
+  }
+
+  /** Runs {@code action} holding the writer lock (tests: inserts meanwhile must buffer, not wait). */
+  void whileWriting(Runnable action) {
+    lockForChange();
     try {
-      return labelChars;
+      action.run();
     } finally {
-      lock.unlockRead(stamp);
+      release();
     }
   }
 
   /**
    * Checks the tree's invariants and throws {@link IllegalStateException} on the first broken one: children sorted
    * and keyed by their first character, parent links, no empty label below the root, every tenant of a node also
-   * on its parent, and the per-tenant, node and character counts equal to a recount. For tests; takes the read lock.
+   * on its parent, and the per-tenant, node and character counts equal to a recount. For tests; applies the
+   * buffered inserts and holds the writer lock.
    */
   public void verify() {
-    long stamp = lock.readLock();
+    lockForChange();
     try {
       long[] chars = new long[charsBySlot.length];
       long nodes = 0;
       long labels = 0;
-      List<Node> stack = new ArrayList<>(List.of(root));
+      Node r = root;
+      List<Node> stack = new ArrayList<>(List.of(r));
       while (!stack.isEmpty()) {
         Node node = stack.removeLast();
         nodes++;
@@ -465,13 +554,15 @@ public final class RadixTree<T> {
           int slot = (int) (e >>> SLOT_SHIFT);
           if (tenantBySlot[slot] == null) throw new IllegalStateException("node '" + node.label + "' holds a free slot " + slot);
           chars[slot] += node.label.length();
-          if (node != root && !node.parent.has(slot)) throw new IllegalStateException("tenant slot " + slot + " on '" + node.label + "' but not on its parent");
+          if (node != r && !node.parent.has(slot)) throw new IllegalStateException("tenant slot " + slot + " on '" + node.label + "' but not on its parent");
         }
-        for (int i = 0; i < node.kids.length; i++) {
-          Node k = node.kids[i];
+        Kids kids = node.kids;
+        if (kids.keys().length != kids.nodes().length) throw new IllegalStateException("keys and children differ under '" + node.label + "'");
+        for (int i = 0; i < kids.nodes().length; i++) {
+          Node k = kids.nodes()[i];
           if (k.label.isEmpty()) throw new IllegalStateException("empty label below the root");
-          if (k.label.charAt(0) != node.keys[i]) throw new IllegalStateException("child key mismatch under '" + node.label + "'");
-          if (i > 0 && node.keys[i - 1] >= node.keys[i]) throw new IllegalStateException("children not sorted under '" + node.label + "'");
+          if (k.label.charAt(0) != kids.keys()[i]) throw new IllegalStateException("child key mismatch under '" + node.label + "'");
+          if (i > 0 && kids.keys()[i - 1] >= kids.keys()[i]) throw new IllegalStateException("children not sorted under '" + node.label + "'");
           if (k.parent != node) throw new IllegalStateException("wrong parent link at '" + k.label + "'");
           if (k.tenants.length == 0) throw new IllegalStateException("node '" + k.label + "' has no tenant");
           stack.add(k);
@@ -485,7 +576,7 @@ public final class RadixTree<T> {
         }
       }
     } finally {
-      lock.unlockRead(stamp);
+      release();
     }
   }
 

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hammers one tree from several threads and checks it against a simple model: per tenant, the set of strings
- * inserted for it. With partial edges counted, a tenant's match depth must be exactly the longest common prefix of
- * the text with any of its strings, and its character count the number of distinct prefixes of its strings.
+ * inserted for it. With partial edges counted, a tenant's match depth during the run never exceeds the longest
+ * common prefix of the text with any of its strings; once the threads are done it is exactly that, and its
+ * character count the number of distinct prefixes of its strings. Also: inserts never wait for a running change
+ * (they buffer), and matches never wait at all.
  */
 class RadixTreeConcurrencyTest {
   private static final int THREADS = 4;
@@ -86,9 +88,8 @@ class RadixTreeConcurrencyTest {
             String text = randomText(r);
             if (r.nextInt(3) > 0) {
               model.get(tenant).add(text); // recorded before the insert: the model is never behind the tree
-              tree.insert(text, tenant);
-              int depth = tree.match(text, List.of(tenant), true).depths()[0];
-              assertThat(depth).as("read-your-write of %s for %s", text, tenant).isEqualTo(text.length());
+              tree.insert(text, tenant); // applied now, or buffered while another thread writes
+              observed.add(new Observation(tenant, text, tree.match(text, List.of(tenant), true).depths()[0]));
             } else {
               String probe = KEPT.get(r.nextInt(KEPT.size()));
               observed.add(new Observation(probe, text, tree.match(text, List.of(probe), true).depths()[0]));
@@ -102,7 +103,9 @@ class RadixTreeConcurrencyTest {
       pool.shutdownNow();
     }
 
-    tree.verify();
+    tree.verify(); // applies what is still buffered
+    assertThat(tree.pendingInserts()).isZero();
+    assertThat(tree.droppedInserts()).isZero();
     for (Observation o : observed) {
       assertThat(o.depth).as("depth of %s for %s never exceeds what was inserted", o.text, o.tenant)
           .isLessThanOrEqualTo(modelDepth(model.get(o.tenant), o.text));
@@ -154,5 +157,62 @@ class RadixTreeConcurrencyTest {
     tree.evict(budget);
     tree.verify();
     for (String t : KEPT) assertThat(tree.chars(t)).isLessThanOrEqualTo(budget);
+  }
+
+  @Test
+  void anUncontendedInsertIsVisibleToTheNextMatch() {
+    RadixTree<String> tree = new RadixTree<>();
+    tree.insert("hello world", "w0");
+    assertThat(tree.pendingInserts()).isZero();
+    assertThat(tree.match("hello world", List.of("w0"), true).depths()).containsExactly(11);
+  }
+
+  @Test
+  void insertsDuringAChangeBufferWithoutWaitingAndApplyWhenItEnds() throws Exception {
+    RadixTree<String> tree = new RadixTree<>();
+    tree.insert("abc", "w0");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      tree.whileWriting(() -> {
+        try {
+          // another thread (an event loop) inserts and matches while this one holds the writer lock
+          other.submit(() -> tree.insert("abcdef", "w1")).get(10, TimeUnit.SECONDS);
+          assertThat(tree.pendingInserts()).isEqualTo(1);
+          int[] depths = other.submit(() -> tree.match("abcdef", List.of("w0", "w1"), true).depths()).get(10, TimeUnit.SECONDS);
+          assertThat(depths).containsExactly(3, 0);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+    } finally {
+      other.shutdownNow();
+    }
+    assertThat(tree.pendingInserts()).isZero();
+    assertThat(tree.match("abcdef", List.of("w0", "w1"), true).depths()).containsExactly(3, 6);
+    tree.verify();
+  }
+
+  @Test
+  void aFullBufferDropsInsertsInsteadOfGrowing() throws Exception {
+    RadixTree<String> tree = new RadixTree<>();
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      tree.whileWriting(() -> {
+        try {
+          other.submit(() -> {
+            for (int i = 0; i < RadixTree.MAX_PENDING + 10; i++) tree.insert("t" + i, "w0");
+          }).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        assertThat(tree.pendingInserts()).isEqualTo(RadixTree.MAX_PENDING);
+        assertThat(tree.droppedInserts()).isEqualTo(10);
+      });
+    } finally {
+      other.shutdownNow();
+    }
+    assertThat(tree.pendingInserts()).isZero();
+    tree.verify();
+    assertThat(tree.match("t" + (RadixTree.MAX_PENDING - 1), List.of("w0"), true).depths()[0]).isPositive();
   }
 }
