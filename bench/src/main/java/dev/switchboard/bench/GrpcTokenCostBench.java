@@ -61,8 +61,9 @@ import picocli.CommandLine.Option;
 public final class GrpcTokenCostBench implements Callable<Integer> {
   private static final String MODEL = "qwen3-bench";
   private static final int IM_END = 151645;
+  /** The gateway's threads; "grpc-default-worker" is the gRPC client's Netty transport (ELG), uncounted before 2026-12-01. */
   private static final List<String> GATEWAY_THREADS = List.of("vert.x-eventloop", "vert.x-worker", "vert.x-internal",
-      "grpc-nio-worker", "grpc-default-executor", "tokenizer-loader");
+      "grpc-nio-worker", "grpc-default-worker", "grpc-default-executor", "tokenizer-loader");
 
   @Option(names = "--tokenizer", description = "Qwen3 tokenizer directory (default: the Qwen3 tokenizer bundled in the jar)")
   Path tokenizer;
@@ -195,8 +196,14 @@ public final class GrpcTokenCostBench implements Callable<Integer> {
       sb.append(String.format("%-40s %10d %9d %12.0f %12.2f %14.2f %16.0f%n", r.name(), r.tokens(), r.requests(),
           r.tokensPerSecond(), r.gatewayCpuSeconds(), r.cpuMicrosPerToken(), r.tokensPerCoreSecond()));
     }
-    sb.append(String.format("%d tokens/request, %d streaming clients, %d cores, %s %s%n", tokensPerRequest, connections,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
+    String load;
+    try {
+      load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).substring(0, 14).strip();
+    } catch (Exception e) {
+      load = "unknown";
+    }
+    sb.append(String.format("%d tokens/request, %d streaming clients, %d cores, load average %s, %s %s%n", tokensPerRequest,
+        connections, Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"), System.getProperty("java.version")));
     return sb.toString();
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.text.detok.ByteLevelDecoder;
+import dev.switchboard.text.detok.TokenDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ import java.util.Set;
  *
  * <p>Encoding never adds special tokens (chat templates insert them) and never truncates.
  */
-public final class Tokenizer implements AutoCloseable {
+public final class Tokenizer implements AutoCloseable, TokenDecoder {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> DJL_OPTIONS =
       Map.of(
@@ -44,6 +46,8 @@ public final class Tokenizer implements AutoCloseable {
   private final String[] idToToken;
   private final boolean[] special;
   private final TokenizerConfig config;
+  /** The decode in Java when the decoder is ByteLevel (checked equal to the native one by TokenizerTest), else null. */
+  private final ByteLevelDecoder byteLevel;
   private volatile boolean closed;
 
   private Tokenizer(
@@ -51,8 +55,10 @@ public final class Tokenizer implements AutoCloseable {
       Map<String, Integer> tokenToId,
       String[] idToToken,
       boolean[] special,
-      TokenizerConfig config) {
+      TokenizerConfig config,
+      boolean byteLevelDecoder) {
     this.native_ = nativeTokenizer;
+    this.byteLevel = byteLevelDecoder ? ByteLevelDecoder.of(idToToken, special) : null;
     this.handle = nativeTokenizer.getHandle();
     this.tokenToId = tokenToId;
     this.idToToken = idToToken;
@@ -72,7 +78,8 @@ public final class Tokenizer implements AutoCloseable {
     try (InputStream in = Files.newInputStream(tokenizerJson)) {
       nativeTokenizer = HuggingFaceTokenizer.newInstance(in, DJL_OPTIONS);
     }
-    return new Tokenizer(nativeTokenizer, vocabulary.tokenToId, vocabulary.idToToken, vocabulary.special, config);
+    return new Tokenizer(nativeTokenizer, vocabulary.tokenToId, vocabulary.idToToken, vocabulary.special, config,
+        vocabulary.byteLevelDecoder);
   }
 
   /** Only the configuration (chat template, special tokens), without loading the native tokenizer. */
@@ -111,14 +118,34 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /** Decodes ids to text; ids outside the vocabulary are ignored, as the reference does. */
+  @Override
   public String decode(int[] ids, boolean skipSpecialTokens) {
+    return decode(ids, 0, ids.length, skipSpecialTokens);
+  }
+
+  /** Decodes {@code ids[from, to)}: in Java for a ByteLevel decoder, else by the native tokenizer. */
+  @Override
+  public String decode(int[] ids, int from, int to, boolean skipSpecialTokens) {
+    ensureOpen();
+    String text = byteLevel != null
+        ? byteLevel.decode(ids, from, to, skipSpecialTokens)
+        : nativeDecode(Arrays.copyOfRange(ids, from, to), skipSpecialTokens);
+    return config.cleanUpTokenizationSpaces() ? cleanUpTokenizationSpaces(text) : text;
+  }
+
+  /** The Rust tokenizer's decode, whatever the decoder (tests compare the Java decode with it). */
+  public String nativeDecode(int[] ids, boolean skipSpecialTokens) {
     ensureOpen();
     long[] longIds = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       longIds[i] = ids[i];
     }
-    String text = TokenizersLibrary.LIB.decode(handle, longIds, skipSpecialTokens);
-    return config.cleanUpTokenizationSpaces() ? cleanUpTokenizationSpaces(text) : text;
+    return TokenizersLibrary.LIB.decode(handle, longIds, skipSpecialTokens);
+  }
+
+  /** Whether decoding runs in Java ({@link ByteLevelDecoder}) rather than through the native tokenizer. */
+  public boolean decodesInJava() {
+    return byteLevel != null;
   }
 
   /** Whether the id is an added token marked {@code "special": true} in {@code tokenizer.json}. */
@@ -174,11 +201,13 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /** Token strings and ids of the model vocabulary plus the added tokens. */
-  private record Vocabulary(Map<String, Integer> tokenToId, String[] idToToken, boolean[] special) {
+  private record Vocabulary(Map<String, Integer> tokenToId, String[] idToToken, boolean[] special,
+      boolean byteLevelDecoder) {
     /** Streams tokenizer.json, reading only {@code model.vocab} and {@code added_tokens} (merges are skipped). */
     static Vocabulary read(Path tokenizerJson) throws IOException {
       Map<String, Integer> tokenToId = new HashMap<>(256_000);
       JsonNode addedTokens = null;
+      JsonNode decoder = null;
       boolean sawVocab = false;
       try (JsonParser p = JSON.getFactory().createParser(tokenizerJson.toFile())) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -189,6 +218,8 @@ public final class Tokenizer implements AutoCloseable {
           p.nextToken();
           if (field.equals("added_tokens")) {
             addedTokens = p.readValueAsTree();
+          } else if (field.equals("decoder")) {
+            decoder = p.readValueAsTree();
           } else if (field.equals("model") && p.currentToken() == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String modelField = p.currentName();
@@ -224,7 +255,9 @@ public final class Tokenizer implements AutoCloseable {
       }
       boolean[] special = new boolean[size];
       specialIds.forEach(id -> special[id] = true);
-      return new Vocabulary(tokenToId, idToToken, special);
+      // exactly ByteLevel (its options only matter for encoding); Sequence, Metaspace, ... stay native
+      boolean byteLevel = decoder != null && decoder.isObject() && "ByteLevel".equals(decoder.path("type").asText());
+      return new Vocabulary(tokenToId, idToToken, special, byteLevel);
     }
 
     /** BPE/WordPiece/WordLevel: {token: id}; Unigram: [[piece, score], ...] with id = position. */

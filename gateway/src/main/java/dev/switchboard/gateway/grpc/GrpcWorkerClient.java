@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class GrpcWorkerClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcWorkerClient.class);
   private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
   private final WorkerChannels channels;
   private final Duration generateDeadline;
@@ -35,7 +36,7 @@ public final class GrpcWorkerClient implements AutoCloseable {
 
   public WorkerChannels channels() { return channels; }
 
-  /** Events of one Generate stream; called on a gRPC thread, in order. */
+  /** Events of one Generate stream; called on the channel's transport thread, in order: never block in them. */
   public interface GenerateListener {
     void onResponse(GenerateResponse response);
 
@@ -76,9 +77,13 @@ public final class GrpcWorkerClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a Generate stream. Its callbacks run directly on the channel's transport thread (no hop to gRPC's
+   * executor pool per message): a listener must only hand the event on, as GenerateRun does to its event loop.
+   */
   public GenerateCall generate(Worker worker, GenerateRequest request, GenerateListener listener) {
     GenerateCall handle = new GenerateCall();
-    channels.stub(worker).withDeadlineAfter(generateDeadline.toMillis(), TimeUnit.MILLISECONDS)
+    channels.stub(worker).withExecutor(DIRECT).withDeadlineAfter(generateDeadline.toMillis(), TimeUnit.MILLISECONDS)
         .generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
       @Override public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) { handle.attach(call); }
       @Override public void onNext(GenerateResponse r) { listener.onResponse(r); }

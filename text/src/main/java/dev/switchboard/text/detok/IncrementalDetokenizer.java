@@ -70,7 +70,7 @@ public final class IncrementalDetokenizer {
     if (readOffset == size) {
       return "";
     }
-    String text = decoder.decode(Arrays.copyOfRange(ids, prefixOffset, size), skipSpecialTokens);
+    String text = decoder.decode(ids, prefixOffset, size, skipSpecialTokens);
     if (text.length() <= prefixText.length() || (!force && text.charAt(text.length() - 1) == REPLACEMENT)) {
       return "";
     }
@@ -79,7 +79,7 @@ public final class IncrementalDetokenizer {
     readOffset = size;
     prefixText = prefixOffset == readOffset
         ? ""
-        : decoder.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), skipSpecialTokens);
+        : decoder.decode(ids, prefixOffset, readOffset, skipSpecialTokens);
     return delta;
   }
 

@@ -29,7 +29,7 @@ final class Choice {
   Choice(int index, ModelText model, Plan plan) {
     this.index = index;
     Tokenizer tokenizer = model.tokenizer();
-    this.decoder = new StopDecoder(tokenizer::decode, plan.stop());
+    this.decoder = new StopDecoder(tokenizer, plan.stop()); // the tokenizer itself: its ranged decode copies nothing
     if (plan.endpoint() == dev.switchboard.gateway.exchange.Endpoint.CHAT) {
             var reasoning = plan.separateReasoning() && !(plan.tools() instanceof ToolMode.Named) && !(plan.tools() instanceof ToolMode.Required)
           ? ReasoningParsers.forModel(model.reasoningParser(), plan.model())
