@@ -42,8 +42,23 @@ final class ChatWriter extends OutputWriter {
     sse(event);
   }
 
+  private static final byte[] CHOICE_INDEX = ascii("{\"index\":");
+  private static final byte[] DELTA = ascii(",\"delta\":{");
+  private static final byte[] ROLE = ascii("\"role\":\"assistant\"");
+  private static final byte[] REASONING = ascii("\"reasoning_content\":");
+  private static final byte[] CONTENT = ascii("\"content\":");
+  private static final byte[] DELTA_END = ascii("},\"logprobs\":null,\"finish_reason\":null}]}");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   private void emit(Choice c, ChatDelta d, OutputLogProbs logprobs) {
     if (d.isEmpty() && logprobs == null) return;
+    if (logprobs == null && d.toolCalls().isEmpty()) {
+      emitText(c, d);
+      return;
+    }
     ObjectNode event = chunk();
     ObjectNode choice = ((ArrayNode) event.get("choices")).addObject();
     choice.put("index", c.index);
@@ -73,6 +88,33 @@ final class ChatWriter extends OutputWriter {
     else choice.putNull("logprobs");
     choice.putNull("finish_reason");
     sse(event);
+  }
+
+  /**
+   * The common event, a text delta without logprobs or tool calls, written straight into the pending buffer: the
+   * same bytes the tree below would serialise to (GrpcRoutersTest and GrpcParsersTest read them back), without it.
+   */
+  private void emitText(Choice c, ChatDelta d) {
+    io.vertx.core.buffer.Buffer b = beginEvent();
+    if (b == null) return;
+    b.appendBytes(envelopeHead("chat.completion.chunk")).appendBytes(CHOICE_INDEX).appendString(Integer.toString(c.index))
+        .appendBytes(DELTA);
+    boolean first = true;
+    if (!c.roleSent) {
+      b.appendBytes(ROLE);
+      c.roleSent = true;
+      first = false;
+    }
+    if (!d.reasoning().isEmpty()) {
+      if (!first) b.appendByte((byte) ',');
+      appendJsonString(b.appendBytes(REASONING), d.reasoning());
+      first = false;
+    }
+    if (!d.content().isEmpty()) {
+      if (!first) b.appendByte((byte) ',');
+      appendJsonString(b.appendBytes(CONTENT), d.content());
+    }
+    b.appendBytes(DELTA_END).appendBytes(EVENT_END);
   }
 
   private ObjectNode chunk() {

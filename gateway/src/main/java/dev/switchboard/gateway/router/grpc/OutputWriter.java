@@ -25,7 +25,8 @@ abstract class OutputWriter {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  protected static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final com.fasterxml.jackson.core.io.JsonStringEncoder ESCAPE = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
 
   protected final Exchange exchange;
   protected final Plan plan;
@@ -38,6 +39,8 @@ abstract class OutputWriter {
   private int completed;
   /** SSE events not yet written: events of one burst of worker messages go out in one write. */
   private Buffer pending;
+  private byte[] envelopeHead;
+  private String envelopeHeadObject;
 
   OutputWriter(Exchange exchange, Plan plan, ModelText text, String id) {
     this.exchange = exchange;
@@ -58,6 +61,7 @@ abstract class OutputWriter {
 
   void fingerprint(String weightVersion) {
     if (weightVersion != null && !weightVersion.isEmpty()) fingerprint = weightVersion;
+    envelopeHead = null;
   }
 
   /** Input logprobs from a PD prefill worker, used when the decode worker sent none. */
@@ -121,15 +125,44 @@ abstract class OutputWriter {
   }
 
   protected void sse(ObjectNode event) {
+    Buffer b = beginEvent();
+    if (b != null) b.appendBytes(bytes(event)).appendBytes(EVENT_END);
+  }
+
+  /**
+   * Starts an SSE event in the pending buffer ({@code data: } written) and returns the buffer, or {@code null}
+   * when the exchange is over. The caller appends the JSON and {@link #EVENT_END}.
+   */
+  protected Buffer beginEvent() {
     HttpServerResponse r = exchange.response();
-    if (exchange.finished()) return;
+    if (exchange.finished()) return null;
     if (!r.headWritten()) {
       r.setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     }
     if (pending == null) pending = Buffer.buffer(512);
-    pending.appendBytes(DATA).appendBytes(bytes(event)).appendBytes(EVENT_END);
+    return pending.appendBytes(DATA);
+  }
+
+  /**
+   * The serialised {@link #envelope} of {@code object} up to and including the {@code [} of {@code choices}: every
+   * chunk of a stream starts with the same bytes, so streamed events are written without building a tree.
+   */
+  protected byte[] envelopeHead(String object) {
+    byte[] head = envelopeHead;
+    if (head == null || !object.equals(envelopeHeadObject)) {
+      byte[] whole = bytes(envelope(object)); // ends with []}
+      head = java.util.Arrays.copyOf(whole, whole.length - 2);
+      envelopeHead = head;
+      envelopeHeadObject = object;
+    }
+    return head;
+  }
+
+  /** Appends {@code s} as a JSON string, quoted and escaped exactly as Jackson's serialiser does. */
+  protected static Buffer appendJsonString(Buffer b, String s) {
+    return b.appendByte((byte) '"').appendBytes(ESCAPE.quoteAsUTF8(s)).appendByte((byte) '"');
   }
 
   /** Writes the events built since the last flush in one write (one syscall for a burst of tokens). */

@@ -125,6 +125,19 @@ class GrpcRoutersTest {
   }
 
   @Test
+  void streamedChunksAreByteForByteWhatJacksonWritesForThem() throws Exception {
+    // text deltas are written without a tree: each event must be exactly the tree's serialisation (field order too)
+    HttpResponse<String> s = regular.post("/v1/chat/completions", chat("m", "tell me a story", true, ",\"max_tokens\":40"));
+    assertThat(s.statusCode()).isEqualTo(200);
+    String[] parts = s.body().split("\n\n");
+    assertThat(parts.length).isGreaterThan(3);
+    for (int i = 0; i < parts.length - 1; i++) {
+      String raw = parts[i].substring("data: ".length());
+      assertThat(raw).isEqualTo(RequestFacts.JSON.writeValueAsString(json(raw)));
+    }
+  }
+
+  @Test
   void chatThroughGrpcPdPairsPrefillAndDecodeWithOneBootstrapRoom() throws Exception {
     try (GrpcFleet f = GrpcFleet.start(sim("m", SimRole.PREFILL), sim("m", SimRole.DECODE)).awaitReady()) {
       HttpResponse<String> r = f.post("/v1/chat/completions", chat("m", "hello pd", false, ",\"max_tokens\":12"));
