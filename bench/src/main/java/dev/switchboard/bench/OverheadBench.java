@@ -73,6 +73,11 @@ public final class OverheadBench implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "1", description = "rounds over all targets; medians are printed (default ${DEFAULT-VALUE})")
   int rounds;
 
+  @Option(names = "--jar", paramLabel = "NAME=PATH",
+      description = "also measure the gateway of another switchboard.jar (e.g. main's, for before/after in one run), "
+          + "started as its own process; NAME joins --targets")
+  Map<String, Path> jars = new LinkedHashMap<>();
+
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
@@ -156,7 +161,14 @@ public final class OverheadBench implements Callable<Integer> {
             awaitReady(gateway);
             ports.put(t, gateway.port());
           }
-          default -> throw new IllegalArgumentException("unknown target '" + t + "' (direct, nginx, haproxy, switchboard)");
+          default -> {
+            Path jar = jars.get(t);
+            if (jar == null) throw new IllegalArgumentException("unknown target '" + t + "' (direct, nginx, haproxy, switchboard, or a --jar NAME)");
+            int p = ExternalServer.freePorts(1)[0];
+            open.add(externalGateway(t, jar, dir, p, upstreamPorts));
+            ports.put(t, p);
+            notes.add(t + ": " + jar + " as its own process (java -jar ... serve), policy " + policy);
+          }
         }
       }
       HttpLoad load = wrk.isPresent() ? new WrkLoad(wrk.get(), wrkThreads, dir) : new ClosedLoopLoad();
@@ -182,12 +194,12 @@ public final class OverheadBench implements Callable<Integer> {
     List<Cell> cells = new ArrayList<>();
     Duration warm = Duration.ofSeconds(warmupSecs);
     Duration run = Duration.ofSeconds(durationSecs);
-    Integer gatewayPort = ports.get("switchboard");
-    if (gatewayPort != null && !warm.isZero()) {
-      // the JIT compiles the gateway's path once, here, instead of inside the first cells
+    for (Map.Entry<String, Integer> t : ports.entrySet()) {
+      if (warm.isZero() || !(t.getKey().equals("switchboard") || jars.containsKey(t.getKey()))) continue;
+      // the JIT compiles each gateway's path once, here, instead of inside the first cells
       int most = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
       for (String kind : bodies) {
-        load.run(gatewayPort, PATH, body(kind), headers(kind), most, Duration.ZERO, warm.multipliedBy(2));
+        load.run(t.getValue(), PATH, body(kind), headers(kind), most, Duration.ZERO, warm.multipliedBy(2));
       }
     }
     for (String kind : bodies) {
@@ -249,6 +261,35 @@ public final class OverheadBench implements Callable<Integer> {
         runs.stream().mapToLong(LoadStats::p99Micros).sorted().skip(mid).findFirst().orElse(0));
   }
 
+  /** A gateway from another jar, serving the same two workers, ready when its /readiness says 200. */
+  private ExternalServer externalGateway(String name, Path jar, Path dir, int port, int[] upstreamPorts) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(name));
+    StringBuilder yaml = new StringBuilder("gateway:\n  health_check: {interval_secs: 5, timeout_secs: 2, failure_threshold: 3, success_threshold: 1}\nworkers:\n");
+    for (int p : upstreamPorts) yaml.append("  - {url: \"http://127.0.0.1:").append(p).append("\", model: bench-model}\n");
+    Path cfg = d.resolve("deploy.yaml");
+    Files.writeString(cfg, yaml);
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ExternalServer s = ExternalServer.start(name, List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve",
+        "--config", cfg.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--policy", policy), d, port);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+      while (true) {
+        try {
+          var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/readiness")).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) return s;
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          s.close();
+          throw new IllegalStateException(name + " did not become ready: " + s);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   static DeploymentConfig deployment(int[] upstreamPorts, PolicySpec policy) {
     GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withPolicy(policy)
         .withHealth(new HealthSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 1, "/health"));
@@ -305,7 +346,10 @@ public final class OverheadBench implements Callable<Integer> {
             s.errors() > 0 ? "  (" + s.errors() + " errors)" : ""));
       }
     }
-    sb.append(goals(cells));
+    List<String> gateways = new ArrayList<>();
+    if (targets.contains("switchboard")) gateways.add("switchboard");
+    for (String t : targets) if (jars.containsKey(t)) gateways.add(t);
+    for (String g : gateways) sb.append(goals(cells, g));
     costs.forEach((cell, list) -> {
       JvmCost.PerRequest p = list.stream().sorted(Comparator.comparingDouble(JvmCost.PerRequest::cpuMicros)).toList().get(list.size() / 2);
       sb.append(String.format(Locale.ROOT, "gateway JVM %s: %.1f µs CPU and %.1f KiB allocated per request%n", cell,
@@ -316,22 +360,22 @@ public final class OverheadBench implements Callable<Integer> {
   }
 
   /** The goals, read off this run: throughput and p99 at the most connections, added p50 at the fewest. */
-  private static String goals(List<Cell> cells) {
+  private static String goals(List<Cell> cells, String gateway) {
     StringBuilder sb = new StringBuilder();
     for (Cell c : cells) {
-      Optional<LoadStats> gw = c.of("switchboard");
+      Optional<LoadStats> gw = c.of(gateway);
       Optional<LoadStats> ha = c.of("haproxy");
       Optional<LoadStats> direct = c.of("direct");
       if (gw.isEmpty() || ha.isEmpty()) continue;
       if (c.connections() > 1) {
-        sb.append(String.format(Locale.ROOT, "goal %s c=%d: req/s %.2fx haproxy (>= 1.00x), p99 %d vs %d µs (<=): %s%n",
-            c.body(), c.connections(), gw.get().requestsPerSecond() / ha.get().requestsPerSecond(), gw.get().p99Micros(),
+        sb.append(String.format(Locale.ROOT, "goal %s %s c=%d: req/s %.2fx haproxy (>= 1.00x), p99 %d vs %d µs (<=): %s%n",
+            gateway, c.body(), c.connections(), gw.get().requestsPerSecond() / ha.get().requestsPerSecond(), gw.get().p99Micros(),
             ha.get().p99Micros(), gw.get().requestsPerSecond() >= ha.get().requestsPerSecond() && gw.get().p99Micros() <= ha.get().p99Micros() ? "met" : "not met"));
       } else if (direct.isPresent()) {
         long g = gw.get().p50Micros() - direct.get().p50Micros();
         long h = ha.get().p50Micros() - direct.get().p50Micros();
-        sb.append(String.format(Locale.ROOT, "goal %s c=1: p50 added to direct %+d µs vs haproxy's %+d µs (<=): %s%n",
-            c.body(), g, h, g <= h ? "met" : "not met"));
+        sb.append(String.format(Locale.ROOT, "goal %s %s c=1: p50 added to direct %+d µs vs haproxy's %+d µs (<=): %s%n",
+            gateway, c.body(), g, h, g <= h ? "met" : "not met"));
       }
     }
     return sb.toString();
