@@ -27,9 +27,19 @@ public final class HttpWorkerClient implements AutoCloseable {
   /** Requests waiting for a pooled connection beyond this many are refused at once (the connect deadline bounds the wait). */
   private static final int MAX_WAIT_QUEUE = 4096;
 
+  private final Vertx vertx;
+  private final HttpClientOptions options;
+  private final PoolOptions pool;
+  /** Requests made off an event loop (health checks at startup, tests). */
   private final HttpClientAgent client;
+  /**
+   * One client per event loop, so a request's upstream connection lives on the event loop of the client's
+   * request: with one shared pool, a connection made on the other loop costs a thread hop each way per request.
+   */
+  private final java.util.Map<io.netty.channel.EventLoop, HttpClientAgent> byLoop = new java.util.concurrent.ConcurrentHashMap<>();
 
   public HttpWorkerClient(Vertx vertx) {
+    this.vertx = vertx;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
@@ -37,7 +47,17 @@ public final class HttpWorkerClient implements AutoCloseable {
         .setKeepAliveTimeout(50)
         .setMaxInitialLineLength(8192);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(MAX_WAIT_QUEUE);
+    this.options = options;
+    this.pool = pool;
     this.client = vertx.createHttpClient(options, pool);
+  }
+
+  /** The client of the calling event loop (created on first use), else the shared one. */
+  private HttpClientAgent client() {
+    if (!(Vertx.currentContext() instanceof io.vertx.core.internal.ContextInternal ctx) || !ctx.isEventLoopContext()) return client;
+    io.netty.channel.EventLoop loop = ctx.nettyEventLoop();
+    HttpClientAgent c = byLoop.get(loop);
+    return c != null ? c : byLoop.computeIfAbsent(loop, l -> vertx.createHttpClient(options, pool));
   }
 
   /**
@@ -56,7 +76,7 @@ public final class HttpWorkerClient implements AutoCloseable {
     }
     if (worker.apiKey() != null) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
     ro.setHeaders(headers);
-    return client.request(ro);
+    return client().request(ro);
   }
 
   /** Sends {@code body} and returns the response head; the body stays unread (paused) for the caller. */
@@ -74,7 +94,7 @@ public final class HttpWorkerClient implements AutoCloseable {
     RequestOptions ro = options(worker, HttpMethod.GET, path, timeout.toMillis(), timeout.toMillis());
     if (worker.apiKey() != null) ro.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
     // The overall deadline also covers waiting for a pooled connection, which the socket timeouts do not.
-    return client.request(ro)
+    return client().request(ro)
         .compose(HttpClientRequest::send)
         .compose(r -> r.body().compose(b -> r.statusCode() / 100 == 2
             ? Future.succeededFuture(b)
@@ -98,6 +118,7 @@ public final class HttpWorkerClient implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    byLoop.values().forEach(HttpClientAgent::close);
   }
 
   /** A worker answered with a non-2xx status where success was required. */
