@@ -37,4 +37,28 @@ public class HeadersBenchmark {
     Headers.copyEndToEnd(from, to);
     return to;
   }
+
+  /** The filter as it was before 2026-12-01 (lower-cased every name, split Connection once per header): baseline. */
+  @Benchmark
+  public MultiMap copyEndToEndBefore() {
+    MultiMap to = HeadersMultiMap.httpHeaders();
+    String connection = from.get("connection");
+    for (java.util.Map.Entry<String, String> e : from) {
+      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (!BEFORE.contains(name) && !namedIn(connection, name)) to.add(e.getKey(), e.getValue());
+    }
+    return to;
+  }
+
+  private static final java.util.Set<String> BEFORE = java.util.Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
+      "content-length", "authorization", "x-request-id", "expect");
+
+  private static boolean namedIn(String connection, String name) {
+    if (connection == null) return false;
+    for (String token : connection.split(",")) {
+      if (token.strip().equalsIgnoreCase(name)) return true;
+    }
+    return false;
+  }
 }
