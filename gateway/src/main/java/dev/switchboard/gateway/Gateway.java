@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.WorkerApi;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
@@ -62,7 +63,9 @@ public final class Gateway implements AutoCloseable {
   /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
   private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
-  private final DeploymentConfig config;
+  /** Replaced on reload; parts that cannot change live keep reading the first one ({@link #startConfig}). */
+  private volatile DeploymentConfig config;
+  private final DeploymentConfig startConfig;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
   private final PolicyRegistry policies;
@@ -71,6 +74,7 @@ public final class Gateway implements AutoCloseable {
   private final HealthChecker health;
   private final GatewayMetrics metrics;
   private final ModelDiscovery discovery;
+  private final WorkerApi workerApi;
   private final LoadPoller loads;
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
@@ -82,6 +86,7 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
+    this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.policies = new PolicyRegistry(this::policyFor);
@@ -89,6 +94,7 @@ public final class Gateway implements AutoCloseable {
     this.upstream = new HttpWorkerClient(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
+    this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
@@ -196,7 +202,8 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
-      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics))
+      server.requestHandler(ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
+              upstream, metrics, workerApi))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
