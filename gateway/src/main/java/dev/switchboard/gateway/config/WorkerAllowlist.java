@@ -115,5 +115,11 @@ public final class WorkerAllowlist {
   public List<String> entries() { return entries; }
 
   @Override
+  public boolean equals(Object o) { return o instanceof WorkerAllowlist w && w.entries.equals(entries); }
+
+  @Override
+  public int hashCode() { return entries.hashCode(); }
+
+  @Override
   public String toString() { return entries.toString(); }
 }
