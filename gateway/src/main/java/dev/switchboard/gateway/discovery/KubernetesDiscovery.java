@@ -8,6 +8,7 @@ import dev.switchboard.gateway.worker.WorkerType;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -59,7 +60,10 @@ public final class KubernetesDiscovery implements AutoCloseable {
     return new KubernetesClientBuilder().build();
   }
 
-  /** Starts the watches; returns once each has listed its pods (so startup sees the pods that already exist). */
+  /**
+   * Starts the watches without waiting for them: an API server that cannot be reached is retried with backoff
+   * (each failure logged once, one line) while the gateway serves whatever else it has.
+   */
   public KubernetesDiscovery start() {
     List<String> namespaces = settings.namespaces().isEmpty() ? List.of(client.getNamespace()) : settings.namespaces();
     Map<String, String> common = commonLabels();
@@ -71,13 +75,25 @@ public final class KubernetesDiscovery implements AutoCloseable {
     for (String ns : namespaces) {
       if (ns == null) throw new IllegalStateException("discovery.kubernetes: no namespace given and the client knows none (not in a cluster?)");
       var pods = client.pods().inNamespace(ns);
-      SharedIndexInformer<Pod> informer = common.isEmpty()
-          ? pods.inform(handler, settings.resync().toMillis())
-          : pods.withLabels(common).inform(handler, settings.resync().toMillis());
+      Informable<Pod> source = common.isEmpty() ? pods : pods.withLabels(common);
+      SharedIndexInformer<Pod> informer = source.runnableInformer(settings.resync().toMillis());
+      informer.addEventHandler(handler);
+      informer.exceptionHandler((started, error) -> {
+        log.warn("kubernetes discovery: listing/watching pods in namespace {} failed ({}); retrying", ns, oneLine(error));
+        return true;
+      });
       informers.add(informer);
+      informer.start();
       log.info("watching pods in namespace {} (labels {})", ns, common);
     }
     return this;
+  }
+
+  private static String oneLine(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String m = root.getMessage();
+    return root.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
   }
 
   /** Labels every selector shares: the server filters by them, the rest is checked here. */
