@@ -98,6 +98,8 @@ class WorkerApiTest {
     assertThat(send("POST", "/v1/chat/completions", chat("m", "hi", false)).statusCode()).isEqualTo(200);
 
     JsonNode one = json(send("GET", "/workers/" + id, null));
+    assertThat(json(send("GET", "/workers/" + java.net.URLEncoder.encode(a.url(), java.nio.charset.StandardCharsets.UTF_8), null)).path("id").asText())
+        .isEqualTo(id); // SGLang's form: the URL-encoded worker URL
     assertThat(one.path("priority").asInt()).isEqualTo(70);
     assertThat(one.path("labels").path("zone").asText()).isEqualTo("a");
     assertThat(send("GET", "/workers", null).body()).doesNotContain("worker-secret-1");
