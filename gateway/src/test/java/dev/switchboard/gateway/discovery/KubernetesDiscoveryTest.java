@@ -51,6 +51,7 @@ class KubernetesDiscoveryTest {
     if (gateway != null) gateway.close();
     sims.forEach(SimWorker::close);
     client.pods().inNamespace(NS).delete();
+    client.pods().inNamespace("other").delete();
   }
 
   /** Starts one sim per address, all on the same port (retrying with another port if one is taken). */
@@ -88,7 +89,7 @@ class KubernetesDiscoveryTest {
   }
 
   private void put(Pod p) {
-    client.pods().inNamespace(NS).resource(p).createOr(r -> r.update());
+    client.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).createOr(r -> r.update());
   }
 
   private Worker worker(String ip, int port) {
@@ -151,5 +152,19 @@ class KubernetesDiscoveryTest {
     assertThat(worker("127.0.0.2", port).bootstrapPort()).isEqualTo(8998);
     assertThat(worker("127.0.0.3", port).type()).isEqualTo(WorkerType.DECODE);
     await().atMost(Duration.ofSeconds(10)).until(() -> routers().has("http-pd"));
+  }
+
+  @Test
+  void severalNamespacesAndTheConnectionAnnotation() throws Exception {
+    int port = startSims(List.of(SimConfig.of("m")));
+    start("    namespaces: [llm, other]\n    selector: {app: sglang}\n    port: " + port + "\n    model_label: model\n    debounce_ms: 50\n");
+    Pod elsewhere = pod("x", "127.0.0.2", Map.of("app", "sglang", "model", "m"), Map.of(), true, true);
+    elsewhere.getMetadata().setNamespace("other");
+    put(elsewhere);
+    put(pod("g", "127.0.0.7", Map.of("app", "sglang", "model", "m"), Map.of("switchboard/connection", "grpc"), true, true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker("127.0.0.2", port) != null
+        && gateway.registry().snapshot().byUrl("grpc://127.0.0.7:" + port) != null);
+    assertThat(worker("127.0.0.2", port).labels()).containsEntry("namespace", "other");
+    assertThat(gateway.registry().snapshot().byUrl("grpc://127.0.0.7:" + port).connection()).isEqualTo(dev.switchboard.gateway.worker.ConnectionMode.GRPC);
   }
 }
