@@ -4,6 +4,7 @@ import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.http.HttpWorkerClient;
@@ -35,17 +36,21 @@ public final class ApiRoutes {
 
   private ApiRoutes() {}
 
+  /**
+   * @param tenants the client keys and their limits, shared by every event loop's router
+   * @param accessLog where each inference request's line goes
+   */
   public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
-      HttpWorkerClient upstream, GatewayMetrics metrics) {
+      HttpWorkerClient upstream, GatewayMetrics metrics, Tenants tenants, AccessLog accessLog) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
 
-    ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
-      // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
-      if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
-      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
+      web.post(e.getKey()).handler(new RequestRecorder(e.getValue(), metrics, accessLog));
+      // Key and limits are checked on a route of their own, before the body is read: no work for refused clients.
+      web.post(e.getKey()).handler(tenants::handle);
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers));
     }
 
     StatusHandlers status = new StatusHandlers(routers, registry, upstream);
@@ -82,15 +87,6 @@ public final class ApiRoutes {
   private static String prefixFor(String path) {
     Endpoint e = path == null ? null : INFERENCE.get(path);
     return e == null ? "req-" : e.idPrefix();
-  }
-
-  private static void requireKey(RoutingContext ctx, ApiKeyCheck check) {
-    if (check.accepts(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      ctx.next();
-    } else {
-      ctx.request().pause();
-      sendError(ctx, OpenAiError.unauthorized("missing or wrong API key: send 'Authorization: Bearer <gateway key>'"));
-    }
   }
 
   static void sendError(RoutingContext ctx, OpenAiError error) {

@@ -38,7 +38,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
-      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry");
+      "connect_timeout_secs", "max_payload_bytes", "api_key", "api_keys", "access_log", "health_check", "retry");
+  private static final Set<String> CLIENT_KEY_FIELDS = Set.of("name", "key", "key_file", "rpm", "tpm", "priority");
+  /** Tenant names the gateway uses itself: requests without keys, and requests whose key was refused. */
+  public static final Set<String> RESERVED_TENANTS = Set.of("anonymous", "unauthenticated", "default");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
   private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms");
@@ -104,12 +107,14 @@ public final class ConfigLoader {
     if (m.containsKey("connect_timeout_secs")) {
       long s = integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600);
       g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), Duration.ofSeconds(s),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), g.maxAttempts(), g.retryBackoff());
+          g.maxPayloadBytes(), g.apiKey(), g.health(), g.maxAttempts(), g.retryBackoff(), g.apiKeys(), g.accessLog());
     }
     if (m.containsKey("max_payload_bytes")) {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
-    if (m.containsKey("api_key")) g = g.withApiKey(string(m, "api_key", "gateway.api_key"));
+    if (m.containsKey("api_key")) g = g.withApiKey(secret(m, "api_key", null, "gateway.api_key"));
+    if (m.containsKey("api_keys")) g = g.withApiKeys(clientKeys(m.get("api_keys").getValueNode()));
+    if (m.containsKey("access_log")) g = g.withAccessLog(bool(m, "access_log", "gateway.access_log"));
     if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
     if (m.containsKey("retry")) {
       Map<String, NodeTuple> r = mapping(m.get("retry").getValueNode(), "gateway.retry", RETRY_FIELDS);
@@ -117,9 +122,79 @@ public final class ConfigLoader {
       Duration backoff = r.containsKey("backoff_ms")
           ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
       g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), g.connectTimeout(),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff);
+          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff, g.apiKeys(), g.accessLog());
     }
     return g;
+  }
+
+  private List<ClientKey> clientKeys(Node node) {
+    if (!(node instanceof SequenceNode seq)) throw error(node, "gateway.api_keys", "must be a list of {name, key | key_file, rpm, tpm, priority}");
+    List<ClientKey> out = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    Map<String, Integer> keys = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String f = "gateway.api_keys[" + i + "]";
+      Map<String, NodeTuple> m = mapping(item, f, CLIENT_KEY_FIELDS);
+      if (!m.containsKey("name")) throw error(item, f + ".name", "is required (the tenant's name in metrics and logs)");
+      String name = string(m, "name", f + ".name");
+      Node nameNode = m.get("name").getValueNode();
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+        throw error(nameNode, f + ".name", "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      }
+      if (RESERVED_TENANTS.contains(name)) throw error(nameNode, f + ".name", "'" + name + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_TENANTS)) + ")");
+      Integer dup = names.putIfAbsent(name, i);
+      if (dup != null) throw error(nameNode, f + ".name", "duplicate name '" + name + "' (also gateway.api_keys[" + dup + "])");
+      String key = secret(m, "key", "key_file", f);
+      Integer same = keys.putIfAbsent(key, i);
+      if (same != null) throw error(item, f + ".key", "the same key as gateway.api_keys[" + same + "]: each tenant needs its own key");
+      long rpm = m.containsKey("rpm") ? integer(m, "rpm", f + ".rpm", 0, 100_000_000) : 0;
+      long tpm = m.containsKey("tpm") ? integer(m, "tpm", f + ".tpm", 0, 100_000_000_000L) : 0;
+      int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, 1_000_000) : 0;
+      out.add(new ClientKey(name, key, rpm, tpm, priority));
+    }
+    return out;
+  }
+
+  /**
+   * A secret given inline ({@code ${ENV_VAR}} is replaced by the variable) or, with {@code fileKey}, read from a
+   * file (first line, trimmed). The value itself never appears in an error message.
+   */
+  private String secret(Map<String, NodeTuple> m, String key, String fileKey, String owner) {
+    boolean inline = m.containsKey(key);
+    boolean file = fileKey != null && m.containsKey(fileKey);
+    String field = fileKey == null ? owner : owner + "." + key;
+    if (inline && file) throw error(m.get(fileKey).getKeyNode(), owner + "." + fileKey, "give either " + key + " or " + fileKey + ", not both");
+    if (!inline && !file) throw error(m.values().iterator().next().getKeyNode(), field, "is required (or " + fileKey + ")");
+    String value;
+    if (file) {
+      String path = string(m, fileKey, owner + "." + fileKey);
+      try {
+        value = Files.readString(Path.of(path)).lines().findFirst().orElse("").strip();
+      } catch (IOException | RuntimeException e) {
+        throw error(m.get(fileKey).getValueNode(), owner + "." + fileKey, "cannot read '" + path + "': " + e.getMessage());
+      }
+      if (value.isEmpty()) throw error(m.get(fileKey).getValueNode(), owner + "." + fileKey, "'" + path + "' is empty");
+      return value;
+    }
+    value = string(m, key, field);
+    java.util.regex.Matcher env = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}").matcher(value);
+    if (env.matches()) {
+      String v = System.getenv(env.group(1));
+      if (v == null || v.isBlank()) throw error(m.get(key).getValueNode(), field, "environment variable " + env.group(1) + " is not set");
+      value = v.strip();
+    }
+    if (value.isBlank()) throw error(m.get(key).getValueNode(), field, "must not be empty");
+    return value;
+  }
+
+  private boolean bool(Map<String, NodeTuple> m, String key, String field) {
+    String s = string(m, key, field);
+    return switch (s) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw error(m.get(key).getValueNode(), field, "'" + s + "' must be true or false");
+    };
   }
 
   private HealthSettings health(Node node) {

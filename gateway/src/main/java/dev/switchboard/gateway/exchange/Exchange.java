@@ -14,11 +14,20 @@ public final class Exchange {
   private final RequestFacts facts;
   private final String requestId;
   private final long startNanos = System.nanoTime();
+  private final int priority;
+  private final ExchangeObserver observer;
 
   public Exchange(HttpServerRequest request, RequestFacts facts, String requestId) {
+    this(request, facts, requestId, 0, ExchangeObserver.NONE);
+  }
+
+  /** @param priority the tenant's priority (its API key's {@code priority}; 0 without keys), for admission control */
+  public Exchange(HttpServerRequest request, RequestFacts facts, String requestId, int priority, ExchangeObserver observer) {
     this.request = request;
     this.facts = facts;
     this.requestId = requestId;
+    this.priority = priority;
+    this.observer = observer;
   }
 
   public HttpServerRequest request() { return request; }
@@ -28,6 +37,8 @@ public final class Exchange {
   public Buffer body() { return facts.body(); }
   public String requestId() { return requestId; }
   public long startNanos() { return startNanos; }
+  public int priority() { return priority; }
+  public ExchangeObserver observer() { return observer; }
 
   /** Whether the status line has gone to the client, after which only the body can still change. */
   public boolean responseStarted() {

@@ -53,6 +53,7 @@ public final class HttpWorkerClient implements AutoCloseable {
     if (exchange != null) {
       Headers.copyEndToEnd(exchange.request().headers(), headers);
       headers.set(Headers.REQUEST_ID, exchange.requestId());
+      exchange.observer().attempt(worker);
     }
     if (worker.apiKey() != null) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
     ro.setHeaders(headers);

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.Headers;
+import dev.switchboard.gateway.metrics.BodyTap;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -26,6 +27,6 @@ public final class Relay {
     String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
     else out.setChunked(true);
-    return upstream.pipe().endOnFailure(false).to(out);
+    return BodyTap.of(upstream, exchange.observer()).pipe().endOnFailure(false).to(out);
   }
 }

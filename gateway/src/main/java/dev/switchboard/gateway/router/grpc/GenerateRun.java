@@ -117,8 +117,9 @@ final class GenerateRun {
   private Started open(Worker worker, GenerateRequest request, boolean output) {
     Started s = new Started(worker, output, attempt);
     started.add(s);
+    exchange.observer().attempt(worker);
     try {
-      s.call = client.generate(worker, request, new GrpcWorkerClient.GenerateListener() {
+      s.call = client.generate(worker, request, exchange.request().getHeader(GrpcWorkerClient.TRACEPARENT), new GrpcWorkerClient.GenerateListener() {
         @Override public void onResponse(GenerateResponse r) { post(() -> response(s, r)); }
         @Override public void onFailure(Throwable t) { post(() -> failure(s, t)); }
         @Override public void onEnd() { post(() -> ended(s)); }
