@@ -27,13 +27,13 @@ public final class Tenants {
     Map<String, Tenant> byKey = new LinkedHashMap<>();
     if (settings.apiKey() != null) byKey.put(settings.apiKey(), Tenant.unlimited(Tenant.DEFAULT));
     for (ClientKey k : settings.apiKeys()) byKey.put(k.key(), Tenant.of(k, now));
-    this.keys = byKey.isEmpty() ? null : new ApiKeyCheck(byKey);
+    this.keys = byKey.isEmpty() ? null : new ApiKeyCheck(byKey, "client key");
     for (Tenant t : byKey.values()) metrics.tenantConfigured(t.name());
   }
 
-  /** Whether requests must present a key. */
-  public boolean keyed() {
-    return keys != null;
+  /** The client keys' check, or {@code null} when inference is open. */
+  ApiKeyCheck keys() {
+    return keys;
   }
 
   void handle(RoutingContext ctx) {
