@@ -44,6 +44,8 @@ public final class GatewayMetrics implements AttemptListener {
       0.2, 0.3, 0.5, 1, 2.5};
   private static final double[] SHARE_BUCKETS = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99, 1};
   private static final String[] WORKER_LABELS = {"worker", "model", "type"};
+  /** The reasons admission control refuses for; their series exist (at 0) from startup. */
+  public static final List<String> ADMISSION_REJECT_REASONS = List.of("queue_full", "timeout");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -125,6 +127,7 @@ public final class GatewayMetrics implements AttemptListener {
         .register(registry);
     admissionRejected = Counter.builder().name("switchboard_admission_rejected_total")
         .help("Requests refused by admission control").labelNames("reason").register(registry);
+    for (String reason : ADMISSION_REJECT_REASONS) admissionRejected.labelValues(reason);
 
     cacheShare = Histogram.builder().name("switchboard_cache_match_share")
         .help("Cache-aware picks: matched prefix of the chosen worker over the request's text (0..1)")
