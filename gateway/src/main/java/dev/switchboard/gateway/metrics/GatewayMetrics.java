@@ -136,9 +136,10 @@ public final class GatewayMetrics implements AttemptListener {
         .help("Cache-aware picks: hit = the prefix match chose the worker, miss = load or tree size did")
         .labelNames("model", "type", "policy", "outcome").register(registry);
 
+    // Removed first: a worker replaced under the same URL gets fresh children, not the ones just unregistered.
     workers.addListener((snapshot, added, removed) -> {
-      added.forEach(this::workerSeries);
       removed.forEach(this::forgetWorker);
+      added.forEach(this::workerSeries);
     });
     workers.snapshot().all().forEach(this::workerSeries);
     JvmMetrics.builder().register(registry);
