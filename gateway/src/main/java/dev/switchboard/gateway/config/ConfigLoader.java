@@ -158,14 +158,28 @@ public final class ConfigLoader {
   /** A key: a value, {@code ${ENV_VAR}}, or {@code {key_file: path}} / {@code {key: value}} (see {@link Secrets}). */
   private String secret(Map<String, NodeTuple> m, String key, String field) {
     Node v = m.get(key).getValueNode();
+    if (v instanceof ScalarNode s) {
+      try {
+        return secrets.value(s.getValue());
+      } catch (IllegalArgumentException e) {
+        throw error(v, field, e.getMessage());
+      }
+    }
+    return keyOrKeyFile(mapping(v, field, SECRET_FIELDS), v, field);
+  }
+
+  /**
+   * Exactly one of {@code key} ({@code ${ENV_VAR}} allowed) and {@code key_file} from a mapping that may hold other
+   * fields too (e.g. a client key's {@code name}, {@code rpm}).
+   */
+  private String keyOrKeyFile(Map<String, NodeTuple> m, Node node, String field) {
+    boolean hasKey = m.containsKey("key");
+    if (hasKey == m.containsKey("key_file")) throw error(node, field, "give exactly one of key or key_file");
+    String f = field + (hasKey ? ".key" : ".key_file");
     try {
-      if (v instanceof ScalarNode s) return secrets.value(s.getValue());
-      Map<String, NodeTuple> sm = mapping(v, field, SECRET_FIELDS);
-      if (sm.size() != 1) throw error(v, field, "give exactly one of key or key_file");
-      if (sm.containsKey("key")) return secrets.value(string(sm, "key", field + ".key"));
-      return secrets.file(string(sm, "key_file", field + ".key_file"));
+      return hasKey ? secrets.value(string(m, "key", f)) : secrets.file(string(m, "key_file", f));
     } catch (IllegalArgumentException e) {
-      throw error(v, field, e.getMessage());
+      throw error(m.get(hasKey ? "key" : "key_file").getValueNode(), f, e.getMessage());
     }
   }
 
@@ -272,7 +286,7 @@ public final class ConfigLoader {
       if (RESERVED_TENANTS.contains(name)) throw error(nameNode, f + ".name", "'" + name + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_TENANTS)) + ")");
       Integer dup = names.putIfAbsent(name, i);
       if (dup != null) throw error(nameNode, f + ".name", "duplicate name '" + name + "' (also gateway.api_keys[" + dup + "])");
-      String key = clientKey(item, m, f);
+      String key = keyOrKeyFile(m, item, f);
       Integer same = keys.putIfAbsent(key, i);
       if (same != null) throw error(item, f + ".key", "the same key as gateway.api_keys[" + same + "]: each tenant needs its own key");
       long rpm = m.containsKey("rpm") ? integer(m, "rpm", f + ".rpm", 0, 100_000_000) : 0;
@@ -281,17 +295,6 @@ public final class ConfigLoader {
       out.add(new ClientKey(name, key, rpm, tpm, priority));
     }
     return out;
-  }
-
-  /** {@code key} (a value or {@code ${ENV_VAR}}) or {@code key_file}, through {@link Secrets}. */
-  private String clientKey(Node item, Map<String, NodeTuple> m, String f) {
-    if (m.containsKey("key") == m.containsKey("key_file")) throw error(item, f + ".key", "give exactly one of key or key_file");
-    String field = m.containsKey("key") ? "key" : "key_file";
-    try {
-      return field.equals("key") ? secrets.value(string(m, "key", f + ".key")) : secrets.file(string(m, "key_file", f + ".key_file"));
-    } catch (IllegalArgumentException e) {
-      throw error(m.get(field).getValueNode(), f + "." + field, e.getMessage());
-    }
   }
 
   private HealthSettings health(Node node) {

@@ -49,8 +49,8 @@ class TenantConfigTest {
   @Test
   void badKeysStopStartupWithOneLineNamingTheField() {
     assertError("  api_keys: [{key: k}]\n", "gateway.api_keys[0].name: is required");
-    assertError("  api_keys: [{name: a}]\n", "gateway.api_keys[0].key: give exactly one of key or key_file");
-    assertError("  api_keys: [{name: a, key: k, key_file: f}]\n", "gateway.api_keys[0].key: give exactly one");
+    assertError("  api_keys: [{name: a}]\n", "gateway.api_keys[0]: give exactly one of key or key_file");
+    assertError("  api_keys: [{name: a, key: k, key_file: f}]\n", "gateway.api_keys[0]: give exactly one");
     assertError("  api_keys: [{name: a, key: \"${NOT_SET_ANYWHERE}\"}]\n", "gateway.api_keys[0].key: environment variable NOT_SET_ANYWHERE is not set");
     assertError("  api_keys: [{name: a, key_file: missing.key}]\n", "gateway.api_keys[0].key_file: key file", "does not exist");
     assertError("  api_keys: [{name: a, key: k1}, {name: a, key: k2}]\n", "gateway.api_keys[1].name: duplicate name 'a'");
