@@ -28,12 +28,9 @@ public final class GrpcWorkerClient implements AutoCloseable {
   private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
 
   private final WorkerChannels channels;
-  private final Duration generateDeadline;
 
-  /** @param generateDeadline the longest a Generate stream may run (the gateway's request timeout) */
-  public GrpcWorkerClient(WorkerChannels channels, Duration generateDeadline) {
+  public GrpcWorkerClient(WorkerChannels channels) {
     this.channels = channels;
-    this.generateDeadline = generateDeadline;
   }
 
   public WorkerChannels channels() { return channels; }
@@ -79,8 +76,14 @@ public final class GrpcWorkerClient implements AutoCloseable {
     }
   }
 
-  public GenerateCall generate(Worker worker, GenerateRequest request, GenerateListener listener) {
-    return generate(worker, request, null, listener);
+  /**
+   * Starts a Generate stream.
+   *
+   * @param deadline the longest the stream may run, or zero for no limit (the attempt loop watches first byte and
+   *     silence itself)
+   */
+  public GenerateCall generate(Worker worker, GenerateRequest request, Duration deadline, GenerateListener listener) {
+    return generate(worker, request, deadline, null, listener);
   }
 
   /** The W3C trace context header; sent to the worker as metadata of the same name. */
@@ -88,16 +91,16 @@ public final class GrpcWorkerClient implements AutoCloseable {
   private static final Metadata.Key<String> TRACEPARENT_KEY = Metadata.Key.of(TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
 
   /** @param traceparent the request's W3C {@code traceparent}, sent as metadata; {@code null} for none */
-  public GenerateCall generate(Worker worker, GenerateRequest request, String traceparent, GenerateListener listener) {
+  public GenerateCall generate(Worker worker, GenerateRequest request, Duration deadline, String traceparent,
+      GenerateListener listener) {
     GenerateCall handle = new GenerateCall();
-    SglangSchedulerGrpc.SglangSchedulerStub stub = channels.stub(worker);
+    SglangSchedulerGrpc.SglangSchedulerStub stub = stub(worker, deadline);
     if (traceparent != null) {
       Metadata md = new Metadata();
       md.put(TRACEPARENT_KEY, traceparent);
       stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     }
-    stub.withDeadlineAfter(generateDeadline.toMillis(), TimeUnit.MILLISECONDS)
-        .generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+    stub.generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
       @Override public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) { handle.attach(call); }
       @Override public void onNext(GenerateResponse r) { listener.onResponse(r); }
       @Override public void onError(Throwable t) { listener.onFailure(t); }
@@ -120,10 +123,16 @@ public final class GrpcWorkerClient implements AutoCloseable {
     }
   }
 
-  public CompletionStage<EmbedResponse> embed(Worker worker, EmbedRequest request, Duration timeout) {
+  /** One Embed call; {@code deadline} zero means no limit. */
+  public CompletionStage<EmbedResponse> embed(Worker worker, EmbedRequest request, Duration deadline) {
     CompletableFuture<EmbedResponse> result = new CompletableFuture<>();
-    channels.stub(worker).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).embed(request, unary(result));
+    stub(worker, deadline).embed(request, unary(result));
     return result;
+  }
+
+  private SglangSchedulerGrpc.SglangSchedulerStub stub(Worker worker, Duration deadline) {
+    SglangSchedulerGrpc.SglangSchedulerStub stub = channels.stub(worker);
+    return deadline.isZero() ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public CompletionStage<ModelInfo> modelInfo(Worker worker, Duration timeout) {

@@ -25,8 +25,6 @@ public abstract class PrefixTreePolicy implements Policy {
   /** Who hears of each cache decision (the gateway's metrics). */
   public void observeCache(CacheObserver observer) { this.cacheObserver = observer; }
 
-  @Override public boolean needsRoutingText() { return true; }
-
   @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }
 
   @Override public void workerRemoved(Worker worker) { tree.removeTenant(worker); }
