@@ -98,6 +98,10 @@ class MetricsScrapeTest {
           assertThat(m.find("switchboard_worker_breaker_state", "worker", sim.url())).hasSize(1);
           assertThat(m.find("switchboard_worker_attempts_total", "worker", sim.url())).hasSize(4);
         }
+        // the attempt loop's reports: one successful attempt per answered request, each with a first byte
+        assertThat(m.sum("switchboard_worker_attempts_total", "outcome", "succeeded")).isEqualTo(5);
+        assertThat(m.sum("switchboard_worker_errors_total")).isZero();
+        assertThat(m.sum("switchboard_worker_time_to_first_token_seconds_count")).isEqualTo(5);
         assertThat(m.find("switchboard_retries_total", "router", "http-regular")).hasSize(1);
         assertThat(m.find("switchboard_rate_limited_total", "tenant", "team-a", "limit", "rpm")).hasSize(1);
         assertThat(m.types()).containsEntry("switchboard_request_duration_seconds", "histogram")
