@@ -113,7 +113,7 @@ public final class GatewayMetrics implements AttemptListener {
         .callback(cb -> {
           for (Worker w : workers.snapshot().all()) cb.call(w.inFlight(), w.url(), w.model(), w.type().wireName());
         }).register(registry);
-    GaugeWithCallback.builder().name("switchboard_worker_breaker_state")
+    GaugeWithCallback.builder().name("switchboard_worker_circuit_state")
         .help("The worker's circuit breaker: 0 closed, 1 open, 2 half-open").labelNames(WORKER_LABELS)
         .callback(cb -> {
           ToIntFunction<Worker> state = breakerState;
@@ -267,7 +267,11 @@ public final class GatewayMetrics implements AttemptListener {
     if (report.firstByteNanos() >= 0) s.ttft.observe((report.firstByteNanos() - report.startNanos()) / 1e9);
   }
 
-  /** Where {@code switchboard_worker_breaker_state} reads each worker's breaker (0 closed, 1 open, 2 half-open). */
+  /**
+   * Where {@code switchboard_worker_circuit_state} reads each worker's breaker (0 closed, 1 open, 2 half-open);
+   * until a breaker is wired every worker reads 0 (no breaker never blocks). With the circuit breaker on
+   * {@code Worker}: {@code metrics.breakerState(w -> w.breaker().state().code)}.
+   */
   public void breakerState(ToIntFunction<Worker> state) {
     this.breakerState = state;
   }

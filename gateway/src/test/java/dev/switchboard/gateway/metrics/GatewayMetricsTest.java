@@ -60,7 +60,7 @@ class GatewayMetricsTest {
     GatewayMetrics metrics = new GatewayMetrics(registry);
     registry.add(WorkerSpec.of(URL, "m", WorkerType.REGULAR, ConnectionMode.HTTP));
     PromText before = scrape(metrics);
-    assertThat(before.sum("switchboard_worker_breaker_state", "worker", URL)).isEqualTo(0); // no breaker: closed
+    assertThat(before.sum("switchboard_worker_circuit_state", "worker", URL)).isEqualTo(0); // no breaker: closed
     assertThat(before.sum("switchboard_admission_queue_depth")).isEqualTo(0);
 
     metrics.breakerState(w -> 1);
@@ -68,7 +68,7 @@ class GatewayMetricsTest {
     metrics.admissionWaited(250_000_000);
     metrics.admissionRejected("queue_full");
     PromText p = scrape(metrics);
-    assertThat(p.sum("switchboard_worker_breaker_state", "worker", URL)).isEqualTo(1);
+    assertThat(p.sum("switchboard_worker_circuit_state", "worker", URL)).isEqualTo(1);
     assertThat(p.sum("switchboard_admission_queue_depth")).isEqualTo(3);
     assertThat(p.sum("switchboard_admission_wait_seconds_count")).isEqualTo(1);
     assertThat(p.sum("switchboard_admission_rejected_total", "reason", "queue_full")).isEqualTo(1);

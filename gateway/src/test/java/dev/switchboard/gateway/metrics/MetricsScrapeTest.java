@@ -95,7 +95,7 @@ class MetricsScrapeTest {
         for (var sim : f.sims()) {
           assertThat(m.sum("switchboard_worker_healthy", "worker", sim.url())).isEqualTo(1);
           assertThat(m.find("switchboard_worker_in_flight", "worker", sim.url())).singleElement().extracting(PromText.Sample::value).isEqualTo(0.0);
-          assertThat(m.find("switchboard_worker_breaker_state", "worker", sim.url())).hasSize(1);
+          assertThat(m.find("switchboard_worker_circuit_state", "worker", sim.url())).hasSize(1);
           assertThat(m.find("switchboard_worker_attempts_total", "worker", sim.url())).hasSize(4);
         }
         // the attempt loop's reports: one successful attempt per answered request, each with a first byte
