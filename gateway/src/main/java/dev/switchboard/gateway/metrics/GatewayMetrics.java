@@ -149,29 +149,49 @@ public final class GatewayMetrics implements AttemptListener {
 
   private record SeriesKey(Endpoint endpoint, String model, String router, String tenant) {}
 
-  /** The bound children of one (endpoint, model, router, tenant); statuses bound as they occur. */
+  /**
+   * The bound children of one (endpoint, model, router, tenant). Statuses, streams' timings and tokens are bound
+   * when first needed, so a refused request's series do not show empty histograms (binding twice is harmless:
+   * client_java hands out the same child).
+   */
   private final class RequestSeries {
     final SeriesKey key;
     final DistributionDataPoint duration;
-    final DistributionDataPoint ttft;
-    final DistributionDataPoint tokenGap;
-    final CounterDataPoint input;
-    final CounterDataPoint output;
+    private volatile DistributionDataPoint ttft;
+    private volatile DistributionDataPoint tokenGap;
+    private volatile CounterDataPoint input;
+    private volatile CounterDataPoint output;
     final Map<Integer, CounterDataPoint> byStatus = new ConcurrentHashMap<>();
 
     RequestSeries(SeriesKey k) {
       key = k;
       duration = GatewayMetrics.this.duration.labelValues(k.model, k.router, k.tenant);
-      ttft = GatewayMetrics.this.ttft.labelValues(k.model, k.router, k.tenant);
-      tokenGap = GatewayMetrics.this.tokenGap.labelValues(k.model, k.router, k.tenant);
-      input = inputTokens.labelValues(k.model, k.router, k.tenant);
-      output = outputTokens.labelValues(k.model, k.router, k.tenant);
     }
 
     CounterDataPoint status(int status) {
       CounterDataPoint c = byStatus.get(status);
       return c != null ? c : byStatus.computeIfAbsent(status,
           s -> requests.labelValues(key.endpoint.path(), key.model, key.router, Integer.toString(s), key.tenant));
+    }
+
+    DistributionDataPoint ttft() {
+      DistributionDataPoint d = ttft;
+      return d != null ? d : (ttft = GatewayMetrics.this.ttft.labelValues(key.model, key.router, key.tenant));
+    }
+
+    DistributionDataPoint tokenGap() {
+      DistributionDataPoint d = tokenGap;
+      return d != null ? d : (tokenGap = GatewayMetrics.this.tokenGap.labelValues(key.model, key.router, key.tenant));
+    }
+
+    CounterDataPoint input() {
+      CounterDataPoint c = input;
+      return c != null ? c : (input = inputTokens.labelValues(key.model, key.router, key.tenant));
+    }
+
+    CounterDataPoint output() {
+      CounterDataPoint c = output;
+      return c != null ? c : (output = outputTokens.labelValues(key.model, key.router, key.tenant));
     }
   }
 
@@ -189,14 +209,14 @@ public final class GatewayMetrics implements AttemptListener {
     s.duration.observe((System.nanoTime() - t.startNanos()) / 1e9);
     Usage u = t.usage();
     if (u != null) {
-      s.input.inc(u.promptTokens());
-      s.output.inc(u.completionTokens());
+      s.input().inc(u.promptTokens());
+      s.output().inc(u.completionTokens());
     }
     if (t.stream() && status / 100 == 2) {
       double first = t.timeToFirstByte();
-      if (first >= 0) s.ttft.observe(first);
+      if (first >= 0) s.ttft().observe(first);
       double gap = t.timeBetweenTokens(u);
-      if (gap >= 0) s.tokenGap.observe(gap);
+      if (gap >= 0) s.tokenGap().observe(gap);
     }
   }
 

@@ -90,7 +90,7 @@ class MetricsScrapeTest {
         assertThat(m.sum("switchboard_output_tokens_total", served)).isEqualTo(expectedCompletion);
         assertThat(m.sum("switchboard_time_to_first_token_seconds_count", served)).isEqualTo(2);
         assertThat(m.sum("switchboard_time_between_tokens_seconds_count", served)).isEqualTo(expectedGaps);
-        assertThat(m.find("switchboard_time_to_first_token_seconds_bucket", "model", "m", "tenant", "team-a", "le", "+Inf"))
+        assertThat(m.find("switchboard_time_to_first_token_seconds_bucket", "tenant", "team-a", "le", "+Inf"))
             .singleElement().extracting(PromText.Sample::value).isEqualTo(2.0);
         for (var sim : f.sims()) {
           assertThat(m.sum("switchboard_worker_healthy", "worker", sim.url())).isEqualTo(1);
