@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
-    this.grpc = new GrpcWorkerClient(new WorkerChannels());
+    this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     Pipeline pipeline = new Pipeline(vertx, registry, policies, retry, this::timeoutsFor, metrics, attemptListeners);
     this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
