@@ -16,7 +16,18 @@ import dev.switchboard.gateway.testing.Fleet;
 import dev.switchboard.gateway.testing.Fleet.SimSpec;
 import dev.switchboard.gateway.testing.GrpcFleet;
 import dev.switchboard.gateway.testing.PromText;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.config.DeploymentConfig;
+import dev.switchboard.gateway.config.GatewaySettings;
+import dev.switchboard.gateway.worker.ConnectionMode;
+import dev.switchboard.gateway.worker.Worker;
+import dev.switchboard.gateway.worker.WorkerSpec;
+import dev.switchboard.gateway.worker.WorkerType;
 import dev.switchboard.sim.RecordedRequest;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimWorker;
+import java.net.URI;
+import java.net.http.HttpClient;
 import dev.switchboard.sim.SimRole;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -135,6 +146,35 @@ class AccessLogTest {
       await().atMost(Duration.ofSeconds(10)).until(() ->
           PromText.parse(f.get("/metrics").body()).sum("switchboard_requests_total", "tenant", "team-a") == 1);
       assertThat(lines.list).isEmpty();
+    }
+  }
+
+  @Test
+  void aPrefillDecodeRequestLogsBothWorkers() throws Exception {
+    SimWorker prefill = SimWorker.start(SimConfig.of("pd").withRole(SimRole.PREFILL).withNoLatency());
+    SimWorker decode = SimWorker.start(SimConfig.of("pd").withRole(SimRole.DECODE).withNoLatency());
+    List<WorkerSpec> workers = List.of(
+        WorkerSpec.of(prefill.url(), "pd", WorkerType.PREFILL, ConnectionMode.HTTP)
+            .withBootstrapPort(prefill.bootstrapPort() > 0 ? prefill.bootstrapPort() : null),
+        WorkerSpec.of(decode.url(), "pd", WorkerType.DECODE, ConnectionMode.HTTP));
+    GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withHealth(Fleet.FAST_HEALTH).withAccessLog(true);
+    try (Gateway gateway = Gateway.start(new DeploymentConfig(g, Map.of(), workers))) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> gateway.registry().snapshot().all().stream().allMatch(Worker::isHealthy));
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+          .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(chat("pd", "split me", false))).build();
+      HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.size() == 1);
+      JsonNode line = logged().getFirst();
+      assertThat(line.path("router").asText()).isEqualTo("http-pd");
+      assertThat(line.path("worker").asText()).isEqualTo(decode.url());
+      assertThat(line.path("prefill_worker").asText()).isEqualTo(prefill.url());
+      assertThat(line.path("tenant").asText()).isEqualTo("anonymous");
+      assertThat(line.path("output_tokens").asLong()).isEqualTo(json(r.body()).path("usage").path("completion_tokens").asLong());
+    } finally {
+      prefill.close();
+      decode.close();
     }
   }
 
