@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.Tenants;
+import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.api.WorkerApi;
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.ConfigWatcher;
@@ -84,6 +86,8 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final Tenants tenants;
+  private final AccessLog accessLog;
   private final ModelDiscovery discovery;
   private final WorkerApi workerApi;
   private final LoadPoller loads;
@@ -102,10 +106,14 @@ public final class Gateway implements AutoCloseable {
     this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    this.policies = new PolicyRegistry(this::policyFor);
+    this.metrics = new GatewayMetrics(registry);
+    metrics.routersKnown(java.util.Arrays.stream(RouterId.values()).map(RouterId::wireName).toList());
+    attemptListeners.add(metrics);
+    this.tenants = new Tenants(settings, metrics);
+    this.accessLog = new AccessLog(settings.accessLog());
+    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated);
     registry.addListener(policies);
     this.upstream = new HttpWorkerClient(vertx);
-    this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
@@ -231,7 +239,7 @@ public final class Gateway implements AutoCloseable {
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
       server.requestHandler(ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
-              upstream, metrics, workerApi))
+              upstream, metrics, workerApi, tenants, accessLog))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
@@ -296,6 +304,7 @@ public final class Gateway implements AutoCloseable {
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
   public Vertx vertx() { return vertx; }
+  public GatewayMetrics metrics() { return metrics; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
   public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }
