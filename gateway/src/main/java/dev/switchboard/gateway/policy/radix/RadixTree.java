@@ -23,9 +23,10 @@ import java.util.function.LongSupplier;
  * shortening a label), so a reader walks a consistent path of some recent version of the tree. Changes are applied
  * by one writer at a time under {@link #writer}, but nobody on an event loop ever waits for it: {@link #insert}
  * takes the lock only if it is free ({@code tryLock}), else it leaves the insert in a buffer that the lock's holder
- * applies before it lets go (the write buffer of Caffeine's caches). Eviction and tenant removal run under the same
+ * applies as it lets go, a bounded batch per turn (the write buffer of Caffeine's caches). Eviction and tenant removal run under the same
  * lock on their own threads, while inserts queue up and matches go on. An insert is visible to matches as soon as
- * it is applied: at once when no other change is running, else when the running one ends.
+ * it is applied: at once when no other change is running, else when the running one ends or, in a stream of
+ * concurrent inserts, with a later insert.
  *
  * <p>Memory: labels are Strings (one byte per character for Latin-1 text); a node's tenants are one {@code long}
  * each, packing a tenant slot (16 bits) and a last-access time in milliseconds (48 bits).
@@ -38,6 +39,11 @@ public final class RadixTree<T> {
   private static final int MAX_TENANTS = 1 << 15;
   /** Inserts that may wait for the writer lock; beyond this they are dropped (the tree is approximate anyway). */
   static final int MAX_PENDING = 1 << 16;
+  /**
+   * Buffered inserts an inserting thread applies per turn of the lock: bounded, so an event loop never keeps
+   * draining while others keep adding (the rest waits for the next insert or change).
+   */
+  static final int DRAIN_BATCH = 64;
   private static final long[] NO_TENANTS = {};
 
   private final ReentrantLock writer = new ReentrantLock();
@@ -217,7 +223,7 @@ public final class RadixTree<T> {
     long now = clockMillis.getAsLong() - epoch;
     if (writer.tryLock()) {
       try {
-        applyPending();
+        applyPending(DRAIN_BATCH);
         apply(text, tenant, now);
       } finally {
         release();
@@ -233,7 +239,7 @@ public final class RadixTree<T> {
     // The holder may have let go between our tryLock and add; then nobody else would see this entry soon.
     if (writer.tryLock()) {
       try {
-        applyPending();
+        applyPending(DRAIN_BATCH);
       } finally {
         release();
       }
@@ -245,28 +251,34 @@ public final class RadixTree<T> {
     insert("", tenant);
   }
 
-  /** Unlocks the writer lock, then applies what was buffered meanwhile if nobody else took the lock. */
+  /**
+   * Unlocks the writer lock, then applies (a bounded batch of) what was buffered meanwhile if nobody else took the
+   * lock. Whatever is left is applied by the next insert or change: inserts left over only while others arrive.
+   */
   private void release() {
     writer.unlock();
-    while (!pending.isEmpty() && writer.tryLock()) {
+    if (!pending.isEmpty() && writer.tryLock()) {
       try {
-        applyPending();
+        applyPending(DRAIN_BATCH);
       } finally {
         writer.unlock();
       }
     }
   }
 
-  /** Takes the writer lock, waiting for it: for changes made off the event loops (eviction, tenant removal). */
+  /**
+   * Takes the writer lock, waiting for it, and applies everything buffered: for changes made off the event loops
+   * (eviction, tenant removal, verification).
+   */
   private void lockForChange() {
     writer.lock();
-    applyPending();
+    applyPending(Integer.MAX_VALUE);
   }
 
   @SuppressWarnings("unchecked")
-  private void applyPending() {
+  private void applyPending(int max) {
     Pending p;
-    while ((p = pending.poll()) != null) {
+    for (int i = 0; i < max && (p = pending.poll()) != null; i++) {
       pendingCount.decrementAndGet();
       apply(p.text(), (T) p.tenant(), p.now());
     }

@@ -193,7 +193,7 @@ class RadixTreeConcurrencyTest {
   }
 
   @Test
-  void aFullBufferDropsInsertsInsteadOfGrowing() throws Exception {
+  void aFullBufferDropsInsertsInsteadOfGrowingAndDrainsInBoundedBatches() throws Exception {
     RadixTree<String> tree = new RadixTree<>();
     ExecutorService other = Executors.newSingleThreadExecutor();
     try {
@@ -211,8 +211,12 @@ class RadixTreeConcurrencyTest {
     } finally {
       other.shutdownNow();
     }
-    assertThat(tree.pendingInserts()).isZero();
+    // letting go applied one bounded batch; a later insert two more (before its own, and as it lets go); a change the rest
+    assertThat(tree.pendingInserts()).isEqualTo(RadixTree.MAX_PENDING - RadixTree.DRAIN_BATCH);
+    tree.insert("one more", "w0");
+    assertThat(tree.pendingInserts()).isEqualTo(RadixTree.MAX_PENDING - 3 * RadixTree.DRAIN_BATCH);
     tree.verify();
+    assertThat(tree.pendingInserts()).isZero();
     assertThat(tree.match("t" + (RadixTree.MAX_PENDING - 1), List.of("w0"), true).depths()[0]).isPositive();
   }
 }
