@@ -102,8 +102,10 @@ public final class Attempt {
   void stop(Failure failure) {
     if (ended) return;
     Outcome outcome = committed() ? new Outcome.FailedAfterBytes(failure) : new Outcome.FailedBeforeBytes(failure);
-    runCancelHandlers();
+    // Outcome first: a transport may report its own failure synchronously while it is being cancelled (a pooled
+    // connection on this event loop fails the request inside reset()); that report must not win over this one.
     end(outcome);
+    runCancelHandlers();
   }
 
   /** The client left: stop upstream work; the attempt ends without saying anything about the worker. */
