@@ -21,6 +21,9 @@ import dev.switchboard.gateway.router.grpc.GrpcPdRouter;
 import dev.switchboard.gateway.router.grpc.GrpcRegularRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.kv.KvEventsService;
+import dev.switchboard.gateway.kv.KvIndex;
+import dev.switchboard.gateway.kv.PromptTokens;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
 import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.ConnectionMode;
@@ -75,6 +78,7 @@ public final class Gateway implements AutoCloseable {
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
+  private final KvEventsService kvEvents;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
@@ -84,9 +88,12 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    this.policies = new PolicyRegistry(this::policyFor);
-    registry.addListener(policies);
     this.upstream = new HttpWorkerClient(vertx, settings);
+    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
+    this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers),
+        w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage());
+    this.policies = new PolicyRegistry(this::policyFor, kvEvents);
+    registry.addListener(policies);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
@@ -97,10 +104,10 @@ public final class Gateway implements AutoCloseable {
     registry.addListener((snapshot, added, removed) -> {
       for (Worker w : removed) if (w.connection() == ConnectionMode.GRPC) grpc.channels().forget(w.url());
     });
-    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     HealthProbe grpcProbe = new GrpcHealthProbe(grpc.channels(), settings.health().timeout());
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
+        w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
   }
 
@@ -111,6 +118,7 @@ public final class Gateway implements AutoCloseable {
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.preloadTokenizers();
+      g.kvEvents.start(g.registry);
       g.health.start();
       g.loads.start();
       g.listen();
@@ -133,7 +141,7 @@ public final class Gateway implements AutoCloseable {
   /** Loads the configured tokenizers of gRPC-served models in the background, ahead of their first request. */
   private void preloadTokenizers() {
     for (Worker w : registry.snapshot().all()) {
-      if (w.connection() == ConnectionMode.GRPC && config.model(w.model()).tokenizer() != null) tokenizers.preload(w.model());
+      if (config.model(w.model()).tokenizer() != null) tokenizers.preload(w.model()); // gRPC routers, kv_aware
     }
   }
 
@@ -211,6 +219,7 @@ public final class Gateway implements AutoCloseable {
   public WorkerRegistry registry() { return registry; }
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
+  public KvEventsService kvEvents() { return kvEvents; }
   public Vertx vertx() { return vertx; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
@@ -221,6 +230,7 @@ public final class Gateway implements AutoCloseable {
     discovery.close();
     health.close();
     loads.close();
+    kvEvents.close();
     try {
       for (String id : deploymentIds) vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

@@ -16,15 +16,22 @@ import java.util.function.Function;
 public final class PolicyRegistry implements WorkerRegistry.Listener {
   private final Function<PoolKey, PolicySpec> specs;
   private final Map<PoolKey, Policy> policies = new ConcurrentHashMap<>();
+  private final PrefixCacheView kv;
 
   /** @param specs which policy a pool uses (per-model overrides, prefill/decode policies, gateway default) */
   public PolicyRegistry(Function<PoolKey, PolicySpec> specs) {
+    this(specs, PrefixCacheView.NONE);
+  }
+
+  /** @param kv the workers' KV events, for {@code kv_aware} */
+  public PolicyRegistry(Function<PoolKey, PolicySpec> specs, PrefixCacheView kv) {
     this.specs = specs;
+    this.kv = kv;
   }
 
   public Policy policy(PoolKey pool) {
     Policy p = policies.get(pool);
-    return p != null ? p : policies.computeIfAbsent(pool, k -> Policies.create(specs.apply(k)));
+    return p != null ? p : policies.computeIfAbsent(pool, k -> Policies.create(specs.apply(k), kv));
   }
 
   public Policy policy(Worker w) {
