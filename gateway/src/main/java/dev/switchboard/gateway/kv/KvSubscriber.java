@@ -27,7 +27,7 @@ import org.zeromq.ZMQ;
 final class KvSubscriber implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KvSubscriber.class);
   private static final int POLL_MS = 100;
-  private static final int REPLAY_TIMEOUT_MS = 1_000;
+  private static final int REPLAY_TIMEOUT_MS = 3_000;
 
   /** Counters of one subscription, for metrics and tests. */
   static final class Stats {

@@ -92,6 +92,11 @@ public final class KvEventPublisher implements KvCache.Listener, AutoCloseable {
     dropNext.set(count);
   }
 
+  /** Messages the fault switch will still drop. */
+  public int dropsPending() {
+    return dropNext.get();
+  }
+
   @Override
   public void stored(long key, long parentKey, int[] tokens) {
     queue.add(new KvEventEncoder.Stored(new long[] {key}, parentKey, tokens));
