@@ -173,6 +173,16 @@ public final class KvEventsService implements WorkerRegistry.Listener, PrefixCac
   }
 
   @Override
+  public long[] blockKeys(int[] ids, int blockSize) {
+    return BlockChain.keys(ids, blockSize, null);
+  }
+
+  @Override
+  public boolean holds(Worker w, long key) {
+    return index.holds(w, key);
+  }
+
+  @Override
   public PromptEncoder prompts() { return prompts; }
 
   @Override

@@ -106,6 +106,14 @@ public final class KvIndex {
     return matched;
   }
 
+  /** Whether the worker holds the block keyed {@code key} in device memory. Lock-free. */
+  public boolean holds(Worker w, long key) {
+    WorkerBlocks b = workers.get(w);
+    if (b == null) return false;
+    int[] h = holders.get(key);
+    return h != null && Arrays.binarySearch(h, b.slot) >= 0;
+  }
+
   private int takeSlot() {
     synchronized (usedSlots) {
       int s = usedSlots.nextClearBit(0);

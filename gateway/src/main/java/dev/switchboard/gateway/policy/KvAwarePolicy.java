@@ -23,7 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code U(w)}: the KV-cache usage the worker reports (0..1; 0 when it reports none): a nearly full cache is
  *       about to evict.</li>
  * </ul>
- * The cheapest candidate wins; ties go to the lower load, then round the candidates. A candidate whose load exceeds
+ * Events arrive only once a worker has admitted a request, so a burst of requests sharing a new prefix would all
+ * look like misses. This gateway therefore also counts the blocks it has just sent a worker as held by it for
+ * {@code pending_ttl_ms} (default 3000), until the worker's own events take over; other replicas learn them from
+ * those events.
+ *
+ * <p>The cheapest candidate wins; ties go to the lower load, then round the candidates. A candidate whose load exceeds
  * the least-loaded one's by {@code balance_abs_threshold} and {@code balance_rel_threshold} times is not chosen
  * while another is not. A hot prefix therefore stays on the worker holding it only while that worker's load is
  * within about {@code 1 / load_weight} of the mean (relative): beyond that the next request goes to a less loaded
@@ -36,16 +41,23 @@ public final class KvAwarePolicy implements Policy {
   /**
    * @param loadWeight weight of the relative load term (default 1.0)
    * @param kvUsageWeight weight of the reported KV-cache usage (default 0.25)
+   * @param pendingTtlMillis how long blocks just sent to a worker count as held there before its events say so
    * @param cache the fallback tree's and the balance guard's settings ({@code cache_aware}'s parameters)
    */
-  public record Settings(double loadWeight, double kvUsageWeight, CacheAwareSettings cache) {
-    public static final Settings DEFAULTS = new Settings(1.0, 0.25, CacheAwareSettings.DEFAULTS);
+  public record Settings(double loadWeight, double kvUsageWeight, long pendingTtlMillis, CacheAwareSettings cache) {
+    public static final Settings DEFAULTS = new Settings(1.0, 0.25, 3_000, CacheAwareSettings.DEFAULTS);
   }
+
+  /** A block this gateway just sent to {@code worker}, counted as held there until {@code untilNanos}. */
+  private record Pending(Worker worker, long untilNanos) {}
+
+  private static final int PENDING_SWEEP_SIZE = 200_000;
 
   private final Settings settings;
   private final PrefixCacheView kv;
   private final CacheAwarePolicy fallback;
   private final AtomicInteger rotation = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentHashMap<Long, Pending> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
   public KvAwarePolicy(Settings settings, PrefixCacheView kv) {
     this.settings = settings;
@@ -63,7 +75,11 @@ public final class KvAwarePolicy implements Policy {
 
   @Override public void workerAdded(Worker worker) { fallback.workerAdded(worker); }
 
-  @Override public void workerRemoved(Worker worker) { fallback.workerRemoved(worker); }
+  @Override
+  public void workerRemoved(Worker worker) {
+    fallback.workerRemoved(worker);
+    pending.values().removeIf(p -> p.worker() == worker);
+  }
 
   @Override
   public Worker pick(List<Worker> candidates, SelectionContext request) {
@@ -81,7 +97,16 @@ public final class KvAwarePolicy implements Policy {
     int[] ids = request.tokenIds(kv.prompts());
     if (ids == null || ids.length == 0) return fallback.pick(candidates, request);
 
-    int[] cached = kv.cachedBlocks(ids, candidates);
+    long now = System.nanoTime();
+    int[] cached = new int[n];
+    long[][] keys = new long[n][];
+    for (int i = 0; i < n; i++) {
+      if (!publishes[i]) continue;
+      Worker w = candidates.get(i);
+      int bs = kv.blockSize(w);
+      keys[i] = i > 0 && keys[i - 1] != null && kv.blockSize(candidates.get(i - 1)) == bs ? keys[i - 1] : kv.blockKeys(ids, bs);
+      cached[i] = heldPrefix(w, keys[i], now);
+    }
     RadixTree.Match<Worker> approximate = all ? null : fallback.tree().match(request.routingText(), candidates, true);
     long[] loads = new long[n];
     long min = Long.MAX_VALUE;
@@ -113,7 +138,29 @@ public final class KvAwarePolicy implements Policy {
       }
     }
     Worker chosen = candidates.get(best);
-    if (!publishes[best]) fallback.tree().insert(request.routingText(), chosen);
+    if (publishes[best]) {
+      remember(keys[best], chosen, now);
+    } else {
+      fallback.tree().insert(request.routingText(), chosen);
+    }
     return chosen;
+  }
+
+  /** Leading blocks the worker holds by its events, or was just sent by this gateway. */
+  private int heldPrefix(Worker w, long[] keys, long now) {
+    int b = 0;
+    for (; b < keys.length; b++) {
+      if (kv.holds(w, keys[b])) continue;
+      Pending p = pending.get(keys[b]);
+      if (p == null || p.worker() != w || p.untilNanos() < now) break;
+    }
+    return b;
+  }
+
+  private void remember(long[] keys, Worker w, long now) {
+    if (settings.pendingTtlMillis() == 0) return;
+    Pending p = new Pending(w, now + settings.pendingTtlMillis() * 1_000_000);
+    for (long k : keys) pending.put(k, p);
+    if (pending.size() > PENDING_SWEEP_SIZE) pending.values().removeIf(e -> e.untilNanos() < now);
   }
 }

@@ -57,10 +57,12 @@ public final class Policies {
     Set<String> known = new java.util.HashSet<>(CACHE_AWARE_PARAMS);
     known.add("load_weight");
     known.add("kv_usage_weight");
+    known.add("pending_ttl_ms");
     PolicyParams p = new PolicyParams(spec, known);
     KvAwarePolicy.Settings d = KvAwarePolicy.Settings.DEFAULTS;
     return new KvAwarePolicy.Settings(p.number("load_weight", d.loadWeight(), 0.0, 1e6),
-        p.number("kv_usage_weight", d.kvUsageWeight(), 0.0, 1e6), cacheAware(p));
+        p.number("kv_usage_weight", d.kvUsageWeight(), 0.0, 1e6),
+        p.integer("pending_ttl_ms", d.pendingTtlMillis(), 0, 600_000), cacheAware(p));
   }
 
   private static CacheAwareSettings cacheAware(PolicySpec spec) {

@@ -12,6 +12,8 @@ public interface PrefixCacheView {
     @Override public boolean publishes(Worker w) { return false; }
     @Override public int blockSize(Worker w) { return 0; }
     @Override public int[] cachedBlocks(int[] ids, List<Worker> workers) { return new int[workers.size()]; }
+    @Override public long[] blockKeys(int[] ids, int blockSize) { return new long[0]; }
+    @Override public boolean holds(Worker w, long key) { return false; }
     @Override public PromptEncoder prompts() { return PromptEncoder.NONE; }
   };
 
@@ -23,6 +25,12 @@ public interface PrefixCacheView {
 
   /** Per worker, how many leading full blocks of {@code ids} it holds in device memory (0 when it publishes none). */
   int[] cachedBlocks(int[] ids, List<Worker> workers);
+
+  /** The keys of the full blocks of {@code ids} cut at {@code blockSize}, each naming the whole prefix up to it. */
+  long[] blockKeys(int[] ids, int blockSize);
+
+  /** Whether the worker holds the block keyed {@code key} in device memory. Lock-free. */
+  boolean holds(Worker w, long key);
 
   /** How requests become token ids. */
   PromptEncoder prompts();
