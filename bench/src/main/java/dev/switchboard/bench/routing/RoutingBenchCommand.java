@@ -119,14 +119,24 @@ public final class RoutingBenchCommand implements Callable<Integer> {
     boolean events = kvEvents || policies.contains("kv_aware");
     SimConfig sim = RoutingBench.simConfig(scale, cacheTokens, blockSize,
         Duration.ofNanos(Math.round(prefillMicros * 1_000)), Duration.ofNanos(Math.round(stepMillis * 1_000_000)), batchLimit);
-    if (events) sim = sim.withTokenizerPath(dev.switchboard.text.BundledTokenizers.qwen3Dir().toString());
+    double tokensPerWord = 1;
+    if (events) {
+      // Qwen3 cuts the workloads' pseudo-words into several tokens: grow the cache and cheapen prefill per token by
+      // the same factor, so a prompt weighs on the cache and the engine as it does in words
+      String sample = new Workloads(seed + 2).text(4_000);
+      tokensPerWord = dev.switchboard.text.BundledTokenizers.qwen3().encode(sample).length / 4_000.0;
+      sim = sim.withTokenizerPath(dev.switchboard.text.BundledTokenizers.qwen3Dir().toString())
+          .withCacheCapacityTokens((int) Math.round(sim.cacheCapacityTokens() * tokensPerWord))
+          .withPrefillTimePerToken(Duration.ofNanos(Math.round(sim.prefillTimePerToken().toNanos() / tokensPerWord)));
+    }
     RoutingBench.Plan plan = new RoutingBench.Plan(list, policies, workers, sim, concurrency, conversations, r, seed,
         Math.max(1, repeat), replicas, events);
     if (!json) {
       System.out.printf(Locale.ROOT, "%d simulated workers; cache %d tokens, block %d, prefill %.0f µs/token, step %.2f ms, batch %d; scale %s%n",
           workers, sim.cacheCapacityTokens(), blockSize, sim.prefillTimePerToken().toNanos() / 1e3,
           sim.timePerToken().toNanos() / 1e6, batchLimit, scale);
-      if (events) System.out.println("KV events on: workers and gateways tokenize with Qwen3's tokenizer (lengths above are in words)");
+      if (events) System.out.printf(Locale.ROOT, "KV events on: workers and gateways tokenize with Qwen3's tokenizer, %.2f tokens per "
+          + "workload word; cache and prefill cost per token scaled by it (workload lengths are in words)%n", tokensPerWord);
       System.out.printf(Locale.ROOT, "replicas %s; load average %.2f%n", replicas,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       for (Workload w : list) System.out.printf(Locale.ROOT, "workload %s: %d requests%n", w.name(), w.requests());
