@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.upstream = new HttpWorkerClient(vertx, settings);
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
-    this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers),
+    this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers, textLoader),
         w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage());
     this.policies = new PolicyRegistry(this::policyFor, kvEvents);
     registry.addListener(policies);

@@ -69,7 +69,7 @@ public final class KvCost {
     TokenizerRegistry registry = new TokenizerRegistry(name -> m,
         name -> CompletableFuture.failedFuture(new IllegalStateException("no worker")), Executors.newSingleThreadExecutor());
     registry.get("m").join();
-    PromptTokens tokens = new PromptTokens(name -> m, registry);
+    PromptTokens tokens = new PromptTokens(name -> m, registry, Runnable::run);
     Workloads words = new Workloads(3);
     ObjectMapper json = new ObjectMapper();
     List<ObjectNode> requests = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class KvCost {
       long t0 = threads.getCurrentThreadCpuTime();
       for (ObjectNode r : requests) ids += qwen.encode(chat.render(r)).length;
       long whole = threads.getCurrentThreadCpuTime() - t0;
-      PromptTokens fresh = round == 0 ? tokens : new PromptTokens(name -> m, registry);
+      PromptTokens fresh = round == 0 ? tokens : new PromptTokens(name -> m, registry, Runnable::run);
       t0 = threads.getCurrentThreadCpuTime();
       for (ObjectNode r : requests) fresh.encode("m", "/v1/chat/completions", r);
       long cached = threads.getCurrentThreadCpuTime() - t0;

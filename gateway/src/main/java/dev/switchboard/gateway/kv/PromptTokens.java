@@ -20,14 +20,25 @@ import java.util.function.Function;
  */
 public final class PromptTokens implements PromptEncoder {
   private static final long MAX_CACHED_IDS = 4_000_000;
+  /**
+   * On an event loop, at most this many not-yet-cached characters are tokenized per request (about 2 ms of Qwen3's
+   * tokenizer at worst on this machine, docs/ROUTING-QUALITY.md); a longer new part is tokenized in the background
+   * for the next request and this one falls back to the approximate tree.
+   */
+  static final int EVENT_LOOP_BUDGET_CHARS = 8_192;
 
   private final Function<String, ModelSettings> settings;
   private final TokenizerRegistry tokenizers;
   private final Map<ModelText, SegmentEncoder> encoders = new ConcurrentHashMap<>();
 
-  public PromptTokens(Function<String, ModelSettings> settings, TokenizerRegistry tokenizers) {
+  private final java.util.concurrent.Executor background;
+
+  /** @param background where long new prompt parts are tokenized when asked on an event loop */
+  public PromptTokens(Function<String, ModelSettings> settings, TokenizerRegistry tokenizers,
+      java.util.concurrent.Executor background) {
     this.settings = settings;
     this.tokenizers = tokenizers;
+    this.background = background;
   }
 
   @Override
@@ -45,7 +56,7 @@ public final class PromptTokens implements PromptEncoder {
     ModelText text = text(model);
     if (text == null || text.prompts() == null) return null;
     try {
-      return encoder(text).encode(text.prompts().render(body));
+      return encode(text, text.prompts().render(body));
     } catch (ChatPromptException | RuntimeException e) {
       return null; // the worker will say what is wrong with the request
     }
@@ -55,7 +66,7 @@ public final class PromptTokens implements PromptEncoder {
     if (v == null) return null;
     if (v.isTextual()) {
       ModelText text = text(model);
-      return text == null ? null : encoder(text).encode(v.textValue());
+      return text == null ? null : encode(text, v.textValue());
     }
     return ids(v);
   }
@@ -77,6 +88,11 @@ public final class PromptTokens implements PromptEncoder {
     if (m == null || m.tokenizer() == null || m.tokenizer().isBlank()) return null;
     CompletableFuture<ModelText> f = tokenizers.get(model);
     return f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+  }
+
+  private int[] encode(ModelText text, String prompt) {
+    boolean eventLoop = io.vertx.core.Context.isOnEventLoopThread();
+    return encoder(text).encode(prompt, eventLoop ? EVENT_LOOP_BUDGET_CHARS : Integer.MAX_VALUE, background);
   }
 
   private SegmentEncoder encoder(ModelText text) {

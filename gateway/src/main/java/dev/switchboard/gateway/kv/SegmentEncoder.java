@@ -54,6 +54,46 @@ final class SegmentEncoder {
   long misses() { return misses.get(); }
 
   int[] encode(String text) {
+    return encode(text, Integer.MAX_VALUE, null);
+  }
+
+  /**
+   * As {@link #encode(String)}, unless more than {@code budgetChars} characters are not cached yet: then the
+   * missing pieces are encoded on {@code background} (filling the cache for the next request) and the answer is
+   * {@code null}. So a caller on an event loop never spends more than a small, bounded time here.
+   */
+  int[] encode(String text, int budgetChars, java.util.concurrent.Executor background) {
+    if (budgetChars != Integer.MAX_VALUE && uncachedChars(text) > budgetChars) {
+      background.execute(() -> encode(text));
+      return null;
+    }
+    return encodeNow(text);
+  }
+
+  /** Characters of {@code text} whose pieces would have to be tokenized now. */
+  private int uncachedChars(String text) {
+    int uncached = 0;
+    int pieceStart = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      int special = c < 128 && startsSpecial[c] ? specialAt(text, i) : -1;
+      if (special < 0) {
+        i++;
+        continue;
+      }
+      if (i - pieceStart >= MIN_CACHED_CHARS && !cache.containsKey(text.substring(pieceStart, i))) uncached += i - pieceStart;
+      else if (i - pieceStart < MIN_CACHED_CHARS) uncached += i - pieceStart;
+      i += specials[special].length();
+      pieceStart = i;
+    }
+    if (n - pieceStart >= MIN_CACHED_CHARS && !cache.containsKey(text.substring(pieceStart))) uncached += n - pieceStart;
+    else if (n - pieceStart < MIN_CACHED_CHARS) uncached += n - pieceStart;
+    return uncached;
+  }
+
+  private int[] encodeNow(String text) {
     int[] out = new int[Math.max(16, text.length() / 3)];
     int size = 0;
     int pieceStart = 0;

@@ -38,4 +38,17 @@ class PromptTokensTest {
     assertThat(encoder.encode(text)).containsExactly(qwen.encode(text));
     assertThat(encoder.encode(text)).containsExactly(qwen.encode(text)); // past the tiny cache bound it still answers
   }
+
+  @Test
+  void pastItsBudgetTheEncoderTokenizesInTheBackgroundAndAnswersNextTime() {
+    Tokenizer qwen = BundledTokenizers.qwen3();
+    SegmentEncoder encoder = new SegmentEncoder(qwen, 1_000_000);
+    String text = "<|im_start|>system\n" + "a long system prompt ".repeat(100) + "<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n";
+    java.util.List<Runnable> background = new java.util.ArrayList<>();
+    assertThat(encoder.encode(text, 256, background::add)).isNull();
+    assertThat(background).hasSize(1);
+    background.getFirst().run();
+    assertThat(encoder.encode(text, 256, background::add)).containsExactly(qwen.encode(text)); // the long piece is cached now
+    assertThat(background).hasSize(1);
+  }
 }
