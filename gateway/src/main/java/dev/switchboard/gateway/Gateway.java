@@ -108,7 +108,21 @@ public final class Gateway implements AutoCloseable {
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
-        w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
+        w -> policies.policy(w).usesReportedLoad(), loadPollInterval(config));
+  }
+
+  /** The default, or the shortest interval a configured policy asks for ({@code kv_aware}'s {@code load_poll_ms}). */
+  private static Duration loadPollInterval(DeploymentConfig config) {
+    Duration interval = LOAD_POLL_INTERVAL;
+    List<PolicySpec> specs = new ArrayList<>(List.of(config.gateway().policy()));
+    for (ModelSettings m : config.models().values()) {
+      for (PolicySpec s : new PolicySpec[] {m.policy(), m.prefillPolicy(), m.decodePolicy()}) if (s != null) specs.add(s);
+    }
+    for (PolicySpec s : specs) {
+      Duration wanted = dev.switchboard.gateway.policy.Policies.loadPollInterval(s);
+      if (wanted != null && wanted.compareTo(interval) < 0) interval = wanted;
+    }
+    return interval;
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */

@@ -89,6 +89,7 @@ public final class SimRuntime {
     if (kvEvents == null) return;
     engine.cacheListener(null);
     kvEvents.close();
+    kvEvents = null;
   }
 
   /** Sets the worker id once the port is known. */

@@ -95,6 +95,11 @@ public final class SimWorker implements AutoCloseable {
     return verticle.runtime.startKvEvents(options);
   }
 
+  /** Stops publishing KV events (an engine restart, for tests: start them again on the same ports). */
+  public void stopKvEvents() {
+    verticle.runtime.stopKvEvents();
+  }
+
   /** Shared state for the gRPC face or tests that need the scheduler. */
   public SimRuntime runtime() { return verticle.runtime; }
 

@@ -42,10 +42,13 @@ public final class KvAwarePolicy implements Policy {
    * @param loadWeight weight of the relative load term (default 1.0)
    * @param kvUsageWeight weight of the reported KV-cache usage (default 0.25)
    * @param pendingTtlMillis how long blocks just sent to a worker count as held there before its events say so
+   * @param loadPollMillis how often the gateway asks the workers for their load (the whole gateway polls at the
+   *     shortest interval any pool wants; default 250 ms, so several replicas see each other's work quickly)
    * @param cache the fallback tree's and the balance guard's settings ({@code cache_aware}'s parameters)
    */
-  public record Settings(double loadWeight, double kvUsageWeight, long pendingTtlMillis, CacheAwareSettings cache) {
-    public static final Settings DEFAULTS = new Settings(1.0, 0.25, 3_000, CacheAwareSettings.DEFAULTS);
+  public record Settings(double loadWeight, double kvUsageWeight, long pendingTtlMillis, long loadPollMillis,
+      CacheAwareSettings cache) {
+    public static final Settings DEFAULTS = new Settings(1.0, 0.25, 3_000, 250, CacheAwareSettings.DEFAULTS);
   }
 
   /** A block this gateway just sent to {@code worker}, counted as held there until {@code untilNanos}. */

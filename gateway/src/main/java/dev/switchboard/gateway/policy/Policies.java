@@ -41,6 +41,11 @@ public final class Policies {
     };
   }
 
+  /** How often a pool with this policy wants its workers' load polled, or {@code null} for the gateway default. */
+  public static java.time.Duration loadPollInterval(PolicySpec spec) {
+    return spec != null && spec.name().equals("kv_aware") ? java.time.Duration.ofMillis(kvAware(spec).loadPollMillis()) : null;
+  }
+
   /** Checks a spec without building the policy (no background work starts). */
   public static void validate(PolicySpec spec) {
     switch (spec.name()) {
@@ -58,11 +63,13 @@ public final class Policies {
     known.add("load_weight");
     known.add("kv_usage_weight");
     known.add("pending_ttl_ms");
+    known.add("load_poll_ms");
     PolicyParams p = new PolicyParams(spec, known);
     KvAwarePolicy.Settings d = KvAwarePolicy.Settings.DEFAULTS;
     return new KvAwarePolicy.Settings(p.number("load_weight", d.loadWeight(), 0.0, 1e6),
         p.number("kv_usage_weight", d.kvUsageWeight(), 0.0, 1e6),
-        p.integer("pending_ttl_ms", d.pendingTtlMillis(), 0, 600_000), cacheAware(p));
+        p.integer("pending_ttl_ms", d.pendingTtlMillis(), 0, 600_000),
+        p.integer("load_poll_ms", d.loadPollMillis(), 50, 60_000), cacheAware(p));
   }
 
   private static CacheAwareSettings cacheAware(PolicySpec spec) {

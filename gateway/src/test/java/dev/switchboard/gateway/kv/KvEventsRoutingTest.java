@@ -119,4 +119,29 @@ class KvEventsRoutingTest {
       assertThat(f.cachedBlocks(b, 1)).isGreaterThanOrEqualTo(20);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(KvDialect.class)
+  void aPublisherThatRestartsIsReconnectedAndItsOldEntriesDropped(KvDialect dialect) throws Exception {
+    try (KvFleet f = new KvFleet(1, dialect, true, "kv_aware")) {
+      String a = KvFleet.chat(KvFleet.system(50), "a");
+      f.direct(0, a);
+      await().atMost(WAIT).until(() -> f.cachedBlocks(a, 0) >= 20);
+      KvEventPublisher old = f.publishers.getFirst();
+      f.sims.getFirst().stopKvEvents();
+      // the engine comes back on the same ports with its sequence starting over (and, being new, an empty cache)
+      f.sims.getFirst().runtime().engine().flushCache().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      int replayPort = Integer.parseInt(old.replayEndpoint().substring(old.replayEndpoint().lastIndexOf(':') + 1));
+      KvEventPublisher restarted = f.sims.getFirst().startKvEvents(old.options().withPorts(old.port(), replayPort));
+      int[] next = {51};
+      await().atMost(WAIT).until(() -> { // new prompts until the subscriber has reconnected and hears one
+        String b = KvFleet.chat(KvFleet.system(next[0]++), "b");
+        f.direct(0, b);
+        return f.cachedBlocks(b, 0) >= 20;
+      });
+      assertThat(f.stats(0).resets.get()).isGreaterThanOrEqualTo(1);
+      assertThat(f.cachedBlocks(a, 0)).isZero();
+      assertThat(restarted.published()).isGreaterThanOrEqualTo(1);
+    }
+  }
 }

@@ -47,7 +47,7 @@ class KvAwarePolicyTest {
 
   private static KvAwarePolicy policy(View view, long pendingTtlMs) {
     KvAwarePolicy.Settings d = KvAwarePolicy.Settings.DEFAULTS;
-    return new KvAwarePolicy(new KvAwarePolicy.Settings(d.loadWeight(), d.kvUsageWeight(), pendingTtlMs, d.cache()), view);
+    return new KvAwarePolicy(new KvAwarePolicy.Settings(d.loadWeight(), d.kvUsageWeight(), pendingTtlMs, d.loadPollMillis(), d.cache()), view);
   }
 
   @Test
