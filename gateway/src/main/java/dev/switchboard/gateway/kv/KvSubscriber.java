@@ -20,9 +20,10 @@ import org.zeromq.ZMQ;
  * <p>Sequence numbers are checked: a gap is asked of the replay socket (a DEALER sending the 8-byte start sequence,
  * receiving {@code [seq, payload]} frames until the {@code -1} end marker) and applied when it is complete; otherwise,
  * or without a replay endpoint, the worker's entries are reset and the index relearns from the next events. A
- * sequence that goes backwards means the engine restarted (its cache is empty): reset. The first message after a
- * (re)start asks for the replay from 0, to learn what the worker cached before the gateway listened. ZeroMQ
- * reconnects by itself when the worker goes away and comes back.
+ * sequence that goes backwards means the engine restarted (its cache is empty): reset. ZeroMQ reconnects by itself
+ * when the worker goes away and comes back; a socket monitor tells when the connection was lost, and then the
+ * worker's entries are reset as well (a restarted engine's sequence may not go backwards far enough to tell). The
+ * first message after the start or a reconnect asks for the replay from 0, to learn what the worker cached before.
  */
 final class KvSubscriber implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KvSubscriber.class);
@@ -63,16 +64,36 @@ final class KvSubscriber implements AutoCloseable {
 
   private void run() {
     ZMQ.Socket sub = zmq.createSocket(SocketType.SUB);
+    ZMQ.Socket monitor = zmq.createSocket(SocketType.PAIR);
     ZMQ.Socket replay = null;
+    ZMQ.Poller poller = zmq.createPoller(2);
     try {
       sub.setReconnectIVL(100);
       sub.setReconnectIVLMax(5_000);
       sub.setRcvHWM(100_000);
-      sub.setReceiveTimeOut(POLL_MS);
+      String monitorAddress = "inproc://kv-monitor-" + System.identityHashCode(this);
+      sub.monitor(monitorAddress, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
+      monitor.connect(monitorAddress);
       sub.subscribe(spec.topic().getBytes(StandardCharsets.UTF_8));
       sub.connect(spec.endpoint());
+      poller.register(sub, ZMQ.Poller.POLLIN);
+      poller.register(monitor, ZMQ.Poller.POLLIN);
+      boolean lost = false;
       while (running) {
-        byte[] topic = sub.recv();
+        poller.poll(POLL_MS);
+        if (poller.pollin(1)) {
+          ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+          if (event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+            lost = true;
+          } else if (event != null && event.getEvent() == ZMQ.EVENT_CONNECTED && lost) {
+            lost = false;
+            log.info("KV events of {}: reconnected; its entries are reset and relearnt", blocks.worker().url());
+            reset();
+            last = -1;
+          }
+        }
+        if (!poller.pollin(0)) continue;
+        byte[] topic = sub.recv(ZMQ.DONTWAIT);
         if (topic == null) continue;
         List<byte[]> rest = new ArrayList<>(2);
         while (sub.hasReceiveMore()) rest.add(sub.recv());
@@ -102,7 +123,9 @@ final class KvSubscriber implements AutoCloseable {
     } catch (org.zeromq.ZMQException | IllegalStateException e) {
       if (running) log.warn("KV-event subscription to {} failed: {}", spec.endpoint(), e.toString());
     } finally {
+      poller.close();
       zmq.destroySocket(sub);
+      zmq.destroySocket(monitor);
       if (replay != null) zmq.destroySocket(replay);
     }
   }
