@@ -65,7 +65,7 @@ public final class KvCost {
   private static void tokens() throws Exception {
     Tokenizer qwen = BundledTokenizers.qwen3();
     ChatPrompt chat = ChatPrompt.forConfig(qwen.config());
-    ModelSettings m = new ModelSettings(null, null, null, BundledTokenizers.qwen3Dir().toString(), null, null);
+    ModelSettings m = ModelSettings.NONE.withTokenizer(BundledTokenizers.qwen3Dir().toString());
     TokenizerRegistry registry = new TokenizerRegistry(name -> m,
         name -> CompletableFuture.failedFuture(new IllegalStateException("no worker")), Executors.newSingleThreadExecutor());
     registry.get("m").join();

@@ -103,7 +103,7 @@ public final class RoutingBench {
     }
     String tokenizer = fleet.tokenizerPath();
     Map<String, ModelSettings> models = tokenizer == null ? Map.of()
-        : Map.of(MODEL, new ModelSettings(null, null, null, tokenizer, null, null));
+        : Map.of(MODEL, ModelSettings.NONE.withTokenizer(tokenizer));
     List<Gateway> gateways = new ArrayList<>();
     try {
       for (int r = 0; r < replicas; r++) {

@@ -72,7 +72,6 @@ public final class KvAwarePolicy implements Policy {
 
   @Override public String name() { return "kv_aware"; }
 
-  @Override public boolean needsRoutingText() { return true; }
 
   @Override public boolean usesReportedLoad() { return true; }
 

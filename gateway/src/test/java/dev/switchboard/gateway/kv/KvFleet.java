@@ -58,7 +58,7 @@ final class KvFleet implements AutoCloseable {
       GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withHealth(Fleet.FAST_HEALTH)
           .withPolicy(PolicySpec.named(policy));
       Map<String, ModelSettings> models = Map.of(MODEL,
-          new ModelSettings(null, null, null, BundledTokenizers.qwen3Dir().toString(), null, null));
+          ModelSettings.NONE.withTokenizer(BundledTokenizers.qwen3Dir().toString()));
       gateway = Gateway.start(new DeploymentConfig(g, models, specs));
       await().atMost(Duration.ofSeconds(20)).until(() -> gateway.routers().ready());
       await().atMost(Duration.ofSeconds(20)).until(() -> gateway.registry().snapshot().all().stream()
