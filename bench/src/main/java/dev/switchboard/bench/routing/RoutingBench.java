@@ -137,7 +137,7 @@ public final class RoutingBench {
   private static void awaitHealthy(Gateway gateway) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!gateway.registry().snapshot().all().stream().allMatch(w -> w.isHealthy()
-        && (w.spec().kvEvents() == null || gateway.kvEvents().subscribed(w)))
+        && (w.spec().kvEvents() == null || gateway.kvEvents().synced(w)))
         || (gateway.config().model(MODEL).tokenizer() != null
             && gateway.kvEvents().prompts().encode(MODEL, "/v1/completions", WARM_PROMPT) == null)) {
       if (System.nanoTime() > deadline) throw new IllegalStateException("the simulated workers did not turn healthy");

@@ -150,6 +150,12 @@ public final class KvEventsService implements WorkerRegistry.Listener, PrefixCac
     return s == null ? null : s.stats();
   }
 
+  /** Whether the gateway subscribes to this worker's events and has caught up with what its replay socket holds. */
+  public boolean synced(Worker w) {
+    KvSubscriber s = subscribers.get(w);
+    return s != null && s.synced();
+  }
+
   /** Whether the gateway subscribes to this worker's events. */
   public boolean subscribed(Worker w) {
     return subscribers.containsKey(w);

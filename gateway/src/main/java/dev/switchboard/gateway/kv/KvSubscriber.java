@@ -46,6 +46,9 @@ final class KvSubscriber implements AutoCloseable {
   private final Stats stats = new Stats();
   private volatile boolean running = true;
   private long last = -1;
+  /** After the catch-up replay: live messages up to here were already applied from it. */
+  private long caughtUpTo = -1;
+  private volatile boolean synced;
 
   KvSubscriber(ZContext zmq, KvEventsSpec spec, KvIndex.WorkerBlocks blocks) {
     this.zmq = zmq;
@@ -78,6 +81,8 @@ final class KvSubscriber implements AutoCloseable {
       sub.connect(spec.endpoint());
       poller.register(sub, ZMQ.Poller.POLLIN);
       poller.register(monitor, ZMQ.Poller.POLLIN);
+      if (spec.replayEndpoint() != null) replay = catchUp(replay); // what the worker cached before we listened
+      synced = true;
       boolean lost = false;
       while (running) {
         poller.poll(POLL_MS);
@@ -102,6 +107,10 @@ final class KvSubscriber implements AutoCloseable {
           continue;
         }
         long seq = ByteBuffer.wrap(rest.get(0)).getLong();
+        if (caughtUpTo >= 0) {
+          if (seq <= caughtUpTo) continue; // already applied from the catch-up replay
+          caughtUpTo = -1;
+        }
         if (last < 0) {
           if (seq > 0 && spec.replayEndpoint() != null) replay = replay(replay, 0, seq, true);
         } else if (seq <= last) {
@@ -129,6 +138,47 @@ final class KvSubscriber implements AutoCloseable {
       if (replay != null) zmq.destroySocket(replay);
     }
   }
+
+  /**
+   * Asks the replay socket for everything it buffers and applies it, so a new subscriber starts from the worker's
+   * recent history rather than from nothing; live messages that arrived meanwhile wait in the SUB socket.
+   */
+  private ZMQ.Socket catchUp(ZMQ.Socket socket) {
+    socket = zmq.createSocket(SocketType.DEALER);
+    socket.setReceiveTimeOut(REPLAY_TIMEOUT_MS);
+    socket.setLinger(0);
+    socket.connect(spec.replayEndpoint());
+    socket.sendMore(new byte[0]);
+    socket.send(ByteBuffer.allocate(8).putLong(0).array());
+    long highest = -1;
+    long applied = 0;
+    while (running) {
+      byte[] first = socket.recv();
+      if (first == null) { // no answer: fall back to replaying on the first live message
+        zmq.destroySocket(socket);
+        return null;
+      }
+      List<byte[]> frames = new ArrayList<>(3);
+      frames.add(first);
+      while (socket.hasReceiveMore()) frames.add(socket.recv());
+      if (frames.size() != 3 || frames.get(1).length != 8) continue;
+      long seq = ByteBuffer.wrap(frames.get(1)).getLong();
+      if (seq == -1) break;
+      if (seq <= highest) continue;
+      apply(frames.get(2));
+      highest = seq;
+      applied++;
+    }
+    stats.replayed.addAndGet(applied);
+    if (highest >= 0) {
+      last = highest;
+      caughtUpTo = highest;
+    }
+    return socket;
+  }
+
+  /** Whether the first catch-up (or its attempt) is done. */
+  boolean synced() { return synced; }
 
   /**
    * Asks for messages {@code [from, until)} and applies them. Returns the replay socket to keep (a fresh one after

@@ -62,7 +62,7 @@ final class KvFleet implements AutoCloseable {
       gateway = Gateway.start(new DeploymentConfig(g, models, specs));
       await().atMost(Duration.ofSeconds(20)).until(() -> gateway.routers().ready());
       await().atMost(Duration.ofSeconds(20)).until(() -> gateway.registry().snapshot().all().stream()
-          .allMatch(w -> gateway.kvEvents().subscribed(w)));
+          .allMatch(w -> gateway.kvEvents().synced(w)));
       await().atMost(Duration.ofSeconds(20)).until(() -> ids(chat("warm", "up")) != null); // the tokenizer has loaded
     } catch (RuntimeException e) {
       sims.forEach(SimWorker::close);
