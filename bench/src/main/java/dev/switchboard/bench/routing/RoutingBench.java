@@ -108,7 +108,7 @@ public final class RoutingBench {
     try {
       for (int r = 0; r < replicas; r++) {
         GatewaySettings settings = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(freePort())
-            .withPolicy(PolicySpec.named(policy)).withMaxAttempts(1);
+            .withPolicy(spec(policy)).withMaxAttempts(1);
         gateways.add(Gateway.start(new DeploymentConfig(settings, models, specs)));
       }
       for (Gateway g : gateways) awaitHealthy(g);
@@ -160,6 +160,18 @@ public final class RoutingBench {
         ms(percentile(ttft, 50)), ms(percentile(ttft, 99)), ms(percentile(e2e, 50)), ms(percentile(e2e, 99)),
         perWorker.length == 0 ? 0 : perWorker[perWorker.length - 1], perWorker.length == 0 ? 0 : perWorker[0], secs,
         replicas);
+  }
+
+  /** {@code name} or {@code name:key=value:key=value} (e.g. {@code kv_aware:load_weight=0.5}). */
+  static PolicySpec spec(String policy) {
+    String[] parts = policy.split(":");
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      if (kv.length != 2) throw new IllegalArgumentException("policy parameter '" + parts[i] + "' is not key=value");
+      params.put(kv[0], kv[1]);
+    }
+    return new PolicySpec(parts[0], params);
   }
 
   /** Nearest-rank percentile of sorted values. */

@@ -32,7 +32,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   List<String> workloads;
   @Option(names = "--policies", split = ",",
       defaultValue = "round_robin,random,power_of_two,consistent_hash,cache_aware_classic,cache_aware",
-      description = "policies to compare (default ${DEFAULT-VALUE})")
+      description = "policies to compare, each a name or name:key=value:... (default ${DEFAULT-VALUE})")
   List<String> policies;
   @Option(names = "--scale", defaultValue = "0.0625", description = "length and cache scale, 0 < s <= 1 (default ${DEFAULT-VALUE})")
   double scale;
@@ -102,7 +102,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
     if (!(scale > 0 && scale <= 1)) throw new ParameterException(spec.commandLine(), "--scale must be in (0, 1], not " + scale);
     if (workers < 1) throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
     for (String p : policies) {
-      if (!PolicySpec.NAMES.contains(p)) throw new ParameterException(spec.commandLine(), "unknown policy '" + p + "' (known: " + PolicySpec.NAMES + ")");
+      if (!PolicySpec.NAMES.contains(p.split(":")[0])) throw new ParameterException(spec.commandLine(), "unknown policy '" + p + "' (known: " + PolicySpec.NAMES + ")");
     }
     double r = rate.equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(rate);
     List<Workload> list = new ArrayList<>();
@@ -116,7 +116,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
       });
     }
     for (int n : replicas) if (n < 1) throw new ParameterException(spec.commandLine(), "--replicas must be at least 1, not " + n);
-    boolean events = kvEvents || policies.contains("kv_aware");
+    boolean events = kvEvents || policies.stream().anyMatch(p -> p.startsWith("kv_aware"));
     SimConfig sim = RoutingBench.simConfig(scale, cacheTokens, blockSize,
         Duration.ofNanos(Math.round(prefillMicros * 1_000)), Duration.ofNanos(Math.round(stepMillis * 1_000_000)), batchLimit);
     double tokensPerWord = 1;

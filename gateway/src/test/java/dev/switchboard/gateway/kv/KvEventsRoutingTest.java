@@ -7,6 +7,7 @@ import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.sim.kv.KvDialect;
 import dev.switchboard.sim.kv.KvEventPublisher;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -142,6 +143,41 @@ class KvEventsRoutingTest {
       assertThat(f.stats(0).resets.get()).isGreaterThanOrEqualTo(1);
       assertThat(f.cachedBlocks(a, 0)).isZero();
       assertThat(restarted.published()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void twoReplicasAgreeOnWhereAConversationsHistoryIs() throws Exception {
+    try (KvFleet f = new KvFleet(4, KvDialect.SGLANG, true, "kv_aware");
+        dev.switchboard.gateway.Gateway second = dev.switchboard.gateway.Gateway.start(f.gateway.config())) {
+      await().atMost(WAIT).until(() -> second.routers().ready() && second.registry().snapshot().all().stream()
+          .allMatch(w -> second.kvEvents().synced(w)) && second.kvEvents().prompts().encode(KvFleet.MODEL, "/v1/completions",
+              new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("prompt", "warm")) != null);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String history = KvFleet.system(60);
+      String servedBy = null;
+      for (int turn = 0; turn < 6; turn++) {
+        int port = turn % 2 == 0 ? f.gateway.port() : second.port(); // the turns alternate between the replicas
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("model", KvFleet.MODEL)
+            .put("prompt", history).put("max_tokens", 4).toString();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/v1/completions")).header("content-type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String by = r.headers().firstValue("x-served-by").orElseThrow();
+        if (servedBy == null) {
+          servedBy = by;
+          String first = history;
+          int held = java.util.stream.IntStream.range(0, 4).filter(i -> f.sims.get(i).workerId().equals(first.isEmpty() ? "" : by)).findFirst().orElseThrow();
+          // both replicas learn the first turn from the worker's events before the next turn
+          int[] ids = f.gateway.kvEvents().prompts().encode(KvFleet.MODEL, "/v1/completions",
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(body));
+          await().atMost(WAIT).until(() -> second.kvEvents().index().cachedBlocks(ids, List.of(second.registry().snapshot().byUrl(f.sims.get(held).url())))[0] >= 20);
+        }
+        assertThat(by).as("turn " + turn).isEqualTo(servedBy);
+        String answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("choices").path(0).path("text").asText();
+        history = history + " " + answer + " and then question " + turn + " about the river?";
+      }
     }
   }
 }
