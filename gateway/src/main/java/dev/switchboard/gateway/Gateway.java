@@ -91,7 +91,8 @@ public final class Gateway implements AutoCloseable {
     this.upstream = new HttpWorkerClient(vertx);
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers, textLoader),
-        w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage());
+        w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage(),
+        this::readsKvEvents);
     this.policies = new PolicyRegistry(this::policyFor, kvEvents);
     registry.addListener(policies);
     this.metrics = new GatewayMetrics(registry);
@@ -110,6 +111,11 @@ public final class Gateway implements AutoCloseable {
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), loadPollInterval(config));
+  }
+
+  /** Whether the worker's pool reads KV events (its policy is {@code kv_aware}). */
+  private boolean readsKvEvents(Worker w) {
+    return policies.policy(w).usesKvEvents();
   }
 
   /** The default, or the shortest interval a configured policy asks for ({@code kv_aware}'s {@code load_poll_ms}). */

@@ -40,6 +40,7 @@ public final class KvEventsService implements WorkerRegistry.Listener, PrefixCac
   private final KvIndex index;
   private final PromptEncoder prompts;
   private final Function<Worker, CompletionStage<byte[]>> serverInfo;
+  private final java.util.function.Predicate<Worker> wanted;
   private final ZContext zmq = new ZContext(1);
   private final Map<Worker, KvSubscriber> subscribers = new ConcurrentHashMap<>();
   private final Map<Worker, Boolean> registered = new ConcurrentHashMap<>();
@@ -49,11 +50,14 @@ public final class KvEventsService implements WorkerRegistry.Listener, PrefixCac
 
   /**
    * @param serverInfo GET {@code /get_server_info} of an HTTP worker (fails with the status when there is one)
+   * @param wanted whether a worker's pool reads KV events (its policy is {@code kv_aware}); others are left alone
    */
-  public KvEventsService(KvIndex index, PromptEncoder prompts, Function<Worker, CompletionStage<byte[]>> serverInfo) {
+  public KvEventsService(KvIndex index, PromptEncoder prompts, Function<Worker, CompletionStage<byte[]>> serverInfo,
+      java.util.function.Predicate<Worker> wanted) {
     this.index = index;
     this.prompts = prompts;
     this.serverInfo = serverInfo;
+    this.wanted = wanted;
   }
 
   public KvIndex index() { return index; }
@@ -73,7 +77,7 @@ public final class KvEventsService implements WorkerRegistry.Listener, PrefixCac
       index.detach(w);
     }
     for (Worker w : added) {
-      if (subscribers.containsKey(w)) continue;
+      if (subscribers.containsKey(w) || !wanted.test(w)) continue;
       registered.put(w, Boolean.TRUE);
       KvEventsSpec spec = w.spec().kvEvents();
       if (spec != null) {

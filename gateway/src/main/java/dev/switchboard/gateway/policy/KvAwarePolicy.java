@@ -75,6 +75,8 @@ public final class KvAwarePolicy implements Policy {
 
   @Override public boolean usesReportedLoad() { return true; }
 
+  @Override public boolean usesKvEvents() { return true; }
+
   @Override public void workerAdded(Worker worker) { fallback.workerAdded(worker); }
 
   @Override
