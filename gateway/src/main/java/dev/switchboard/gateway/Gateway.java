@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.console.Console;
+import dev.switchboard.gateway.api.console.WorkerExtras;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
@@ -79,6 +81,7 @@ public final class Gateway implements AutoCloseable {
   private final List<String> deploymentIds = new ArrayList<>();
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Console console;
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -102,6 +105,8 @@ public final class Gateway implements AutoCloseable {
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
+    this.console = new Console(vertx, registry, routers, policies, null, WorkerExtras.NONE);
+    attemptListeners.add(console);
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
@@ -196,7 +201,9 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
-      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics))
+      io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics);
+      console.mount(web);
+      server.requestHandler(web)
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
