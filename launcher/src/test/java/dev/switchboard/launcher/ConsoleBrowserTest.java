@@ -1,0 +1,144 @@
+package dev.switchboard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.gateway.worker.HealthSettings;
+import dev.switchboard.gateway.worker.Worker;
+import dev.switchboard.gateway.worker.WorkerType;
+import dev.switchboard.launcher.DemoDeployment.Sim;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The console in a real headless browser, served by a gateway running the demo deployment (simulated workers on
+ * loopback). Health checks run every 200 ms with thresholds of 1, so a worker switched unhealthy is noticed fast.
+ */
+class ConsoleBrowserTest {
+  private static final HealthSettings FAST_HEALTH = new HealthSettings(Duration.ofMillis(200), Duration.ofSeconds(2), 1, 1, "/health");
+
+  @TempDir static Path profile;
+  private static DemoDeployment demo;
+  private static WebDriver browser;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.requireInstalled();
+    demo = DemoDeployment.start(0, s -> s.withHealth(FAST_HEALTH));
+    await().atMost(Duration.ofSeconds(30)).until(() -> demo.gateway().routers().ready());
+    browser = Browser.start(profile, 1400, 1000);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) browser.quit();
+    if (demo != null) demo.close();
+  }
+
+  @AfterEach
+  void healAll() {
+    if (demo == null) return;
+    demo.sims().forEach(s -> s.controls().reset());
+    await().atMost(Duration.ofSeconds(10)).until(() -> demo.gateway().routers().ready());
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + demo.gateway().port();
+  }
+
+  /** Opens the console and waits until the first snapshot has been rendered. */
+  private static void openConsole() {
+    browser.get(base() + "/console");
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("tr[data-worker-id]")).size() == 5);
+  }
+
+  private static Sim sim(String model, WorkerType type) {
+    return demo.sims().stream().filter(s -> s.spec().model().equals(model) && s.spec().type() == type).findFirst().orElseThrow();
+  }
+
+  private static String text(String css) {
+    List<WebElement> found = browser.findElements(By.cssSelector(css));
+    return found.isEmpty() ? "" : found.getFirst().getText().strip();
+  }
+
+  @Test
+  void pageLoadsFromTheDemoAndShowsItsRoutersAndModels() {
+    openConsole();
+    assertThat(browser.getTitle()).isEqualTo("Switchboard console");
+    List<String> routers = browser.findElements(By.cssSelector("article.router h3")).stream().map(WebElement::getText).toList();
+    assertThat(routers).containsExactly("http-regular", "http-pd", "grpc-regular", "grpc-pd");
+    assertThat(text("[data-router=grpc-pd] [data-field=state]")).isEqualTo("not in use");
+    List<String> models = browser.findElements(By.cssSelector("#models li strong")).stream().map(WebElement::getText).toList();
+    assertThat(models).containsExactly("llama-3.1-8b", "mistral-7b", "qwen-2.5");
+    assertThat(browser.findElements(By.cssSelector("[data-pool]")).stream().map(e -> e.getDomAttribute("data-pool")).toList())
+        .containsExactly("http-regular:llama-3.1-8b", "http-regular:qwen-2.5", "http-pd:llama-3.1-8b", "grpc-regular:mistral-7b");
+    // The PD pool shows its prefill and its decode worker apart; every worker is healthy and named by its URL.
+    Sim prefill = sim("llama-3.1-8b", WorkerType.PREFILL);
+    Sim decode = sim("llama-3.1-8b", WorkerType.DECODE);
+    assertThat(text("[data-pool='http-pd:llama-3.1-8b'] tbody[data-role=prefill] tr")).contains(prefill.spec().url());
+    assertThat(text("[data-pool='http-pd:llama-3.1-8b'] tbody[data-role=decode] tr")).contains(decode.spec().url());
+    assertThat(browser.findElements(By.cssSelector("tr[data-worker-id] [data-field=health] .pill")).stream().map(WebElement::getText))
+        .containsOnly("healthy");
+    assertThat(text("[data-pool='http-regular:qwen-2.5'] [data-field=policy]")).isEqualTo("policy round_robin");
+    assertThat(text("#readiness")).isEqualTo("ready");
+    // Controls have accessible names.
+    for (WebElement b : browser.findElements(By.cssSelector("button[data-action]"))) {
+      assertThat(b.getAccessibleName()).matches("(Drain|Remove) worker (http|grpc)://127\\.0\\.0\\.1:\\d+");
+    }
+  }
+
+  @Test
+  void aWorkerTurnedUnhealthyChangesThePageWithinTwoSeconds() {
+    openConsole();
+    Sim qwen = sim("qwen-2.5", WorkerType.REGULAR);
+    String row = "tr[data-worker-id='" + Worker.idOf(qwen.spec().url()) + "']";
+    assertThat(text(row + " [data-field=health] .pill")).isEqualTo("healthy");
+
+    qwen.controls().healthy(false);
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        .until(() -> text(row + " [data-field=health] .pill").equals("unhealthy"));
+    await().atMost(Duration.ofSeconds(2)).until(() -> text("li[data-model='qwen-2.5'] [data-field=routable]").equals("not routable"));
+    assertThat(text("li[data-model='qwen-2.5'] [data-field=reason]")).contains("no available worker (1 unhealthy)");
+    assertThat(text("#readiness")).isEqualTo("not ready");
+
+    qwen.controls().healthy(true);
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        .until(() -> text(row + " [data-field=health] .pill").equals("healthy"));
+  }
+
+  @Test
+  void aDrainClickedInThePageReachesTheGateway() throws Exception {
+    openConsole();
+    Sim llama = sim("llama-3.1-8b", WorkerType.REGULAR);
+    String id = Worker.idOf(llama.spec().url());
+    browser.findElement(By.cssSelector("tr[data-worker-id='" + id + "'] button[data-action=drain]")).click();
+    WebElement dialog = browser.findElement(By.id("confirm"));
+    await().atMost(Duration.ofSeconds(5)).until(dialog::isDisplayed);
+    assertThat(browser.findElement(By.id("confirm-text")).getText()).contains(llama.spec().url(), "no new requests");
+    browser.findElement(By.id("confirm-ok")).click();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> workerJson(id).contains("\"draining\":true"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#result").startsWith("Draining " + llama.spec().url()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("tr[data-worker-id='" + id + "'] button[data-action=drain]").equals("Resume"));
+  }
+
+  private static String workerJson(String id) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/workers/" + id)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.body().replace(" ", "");
+  }
+}
