@@ -251,9 +251,10 @@
     try { return sessionStorage.getItem(KEY_STORE); } catch (e) { return null; }
   }
 
-  function keyRequired() {
+  /** 'admin' or 'gateway' when the worker API wants a key for changes, else null. */
+  function actionKey() {
     const g = entries.get('gateway');
-    return !!(g && g.admin_key_required);
+    return g ? g.action_key : null;
   }
 
   /** Asks; resolves to true when confirmed. Asks for the admin key too when this tab has none. */
@@ -262,7 +263,8 @@
     setText($('confirm-title'), title);
     setText($('confirm-text'), text);
     setText($('confirm-ok'), okLabel);
-    const needKey = keyRequired() && !storedKey();
+    const needKey = !!actionKey() && !storedKey();
+    setText($('confirm-key-label'), actionKey() === 'gateway' ? 'Gateway API key' : 'Admin key');
     $('confirm-key-row').hidden = !needKey;
     $('confirm-key').required = needKey;
     $('confirm-key').value = '';

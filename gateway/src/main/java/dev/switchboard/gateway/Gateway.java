@@ -1,9 +1,13 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.WorkerApi;
 import dev.switchboard.gateway.api.console.Console;
 import dev.switchboard.gateway.api.console.WorkerExtras;
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.ConfigWatcher;
 import dev.switchboard.gateway.config.DeploymentConfig;
+import dev.switchboard.gateway.config.DeploymentDiff;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.grpc.GrpcHealthProbe;
@@ -55,16 +59,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the registry, policies, routers, health checker and HTTP front from a deployment,
  * and starts them. Nothing here is a framework: each part is constructed explicitly with what it needs.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
   private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
-  private final DeploymentConfig config;
+  /** Replaced on reload; parts that cannot change live keep reading the first one ({@link #startConfig}). */
+  private volatile DeploymentConfig config;
+  private final DeploymentConfig startConfig;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
   private final PolicyRegistry policies;
@@ -73,18 +84,21 @@ public final class Gateway implements AutoCloseable {
   private final HealthChecker health;
   private final GatewayMetrics metrics;
   private final ModelDiscovery discovery;
+  private final WorkerApi workerApi;
   private final LoadPoller loads;
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
+  private volatile ConfigWatcher watcher;
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Console console;
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
+    this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.policies = new PolicyRegistry(this::policyFor);
@@ -92,6 +106,7 @@ public final class Gateway implements AutoCloseable {
     this.upstream = new HttpWorkerClient(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
+    this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
@@ -105,7 +120,7 @@ public final class Gateway implements AutoCloseable {
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
-    this.console = new Console(vertx, registry, routers, policies, null, WorkerExtras.NONE);
+    this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(), settings.apiKey(), WorkerExtras.NONE);
     attemptListeners.add(console);
   }
 
@@ -201,7 +216,8 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
-      io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics);
+      io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
+          upstream, metrics, workerApi);
       console.mount(web);
       server.requestHandler(web)
           .listen()
@@ -211,6 +227,55 @@ public final class Gateway implements AutoCloseable {
           })
           .onFailure(started::fail);
     }
+  }
+
+  /**
+   * Applies a re-read deployment: workers added, removed (drained first), updated in place or replaced; the live
+   * fleet settings (allow-list, readiness, drain bound) switch over; other changed settings are logged as needing a
+   * restart. Only workers the file declared are touched (not those added through the API or by discovery).
+   */
+  public synchronized DeploymentDiff reload(DeploymentConfig next) {
+    DeploymentConfig running = config;
+    DeploymentDiff diff = DeploymentDiff.of(running, next);
+    config = new DeploymentConfig(startConfig.gateway(), startConfig.models(), next.workers(), next.fleet(), startConfig.kubernetes());
+    java.time.Duration drain = next.fleet().drainTimeout();
+    for (WorkerSpec w : diff.removed()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain);
+    }
+    for (WorkerSpec w : diff.added()) addDeclared(w);
+    for (WorkerSpec w : diff.updated()) {
+      registry.update(w.url(), live -> w.discoversModel() ? w.withModel(live.model()) : w);
+    }
+    for (WorkerSpec w : diff.replaced()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain).thenRun(() -> addDeclared(w));
+    }
+    log.info("config reloaded: {}", diff);
+    return diff;
+  }
+
+  private void addDeclared(WorkerSpec w) {
+    if (w.discoversModel()) {
+      discovery.discover(w);
+      return;
+    }
+    try {
+      registry.add(w);
+    } catch (IllegalArgumentException e) {
+      log.warn("config reload: {} (kept the registered one)", e.getMessage());
+    }
+  }
+
+  /**
+   * Watches the deployment file (and SIGHUP) and {@link #reload}s it when it changes. {@code adjust} re-applies
+   * what the command line overrode.
+   */
+  public ConfigWatcher watchConfig(Path file, UnaryOperator<DeploymentConfig> adjust, boolean sighup) {
+    ConfigWatcher w = new ConfigWatcher(file, () -> adjust.apply(ConfigLoader.load(file)), this::reload, java.time.Duration.ofMillis(200));
+    if (sighup) w.onSighup();
+    watcher = w;
+    return w;
   }
 
   public int port() { return boundPort.get(); }
@@ -225,6 +290,8 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    ConfigWatcher w = watcher;
+    if (w != null) w.close();
     discovery.close();
     health.close();
     loads.close();

@@ -54,9 +54,9 @@ final class DemoDeployment implements AutoCloseable {
    * Starts the simulated workers and the gateway on 127.0.0.1.
    *
    * @param port the gateway's port (0: any free one)
-   * @param adjust changes to the seed's gateway settings (tests: faster health checks)
+   * @param adjust changes to the deployment the gateway gets (tests: faster health checks, an admin key)
    */
-  static DemoDeployment start(int port, UnaryOperator<GatewaySettings> adjust) throws IOException {
+  static DemoDeployment start(int port, UnaryOperator<DeploymentConfig> adjust) throws IOException {
     DeploymentConfig seed = ConfigLoader.parse(seedYaml(), "seed-deployment.yaml");
     List<AutoCloseable> closeables = new ArrayList<>();
     List<Sim> sims = new ArrayList<>();
@@ -94,8 +94,9 @@ final class DemoDeployment implements AutoCloseable {
             role == SimRole.PREFILL ? Integer.valueOf(sim.bootstrapPort()) : null, w.priority(), w.cost(), w.apiKey(), w.labels()),
             sim.controls()));
       }
-      GatewaySettings settings = adjust.apply(seed.gateway().withHost("127.0.0.1").withPort(port));
-      Gateway gateway = Gateway.start(new DeploymentConfig(settings, models, sims.stream().map(Sim::spec).toList()));
+      GatewaySettings settings = seed.gateway().withHost("127.0.0.1").withPort(port);
+      Gateway gateway = Gateway.start(adjust.apply(
+          new DeploymentConfig(settings, models, sims.stream().map(Sim::spec).toList(), seed.fleet(), null)));
       return new DemoDeployment(seed, gateway, List.copyOf(sims), closeables, List.copyOf(notYet));
     } catch (RuntimeException e) {
       closeAll(closeables);

@@ -39,11 +39,15 @@ public final class Console implements AttemptListener, WorkerRegistry.Listener {
   private final ConsoleEvents events;
   private final ConsoleAssets assets = ConsoleAssets.load();
 
-  /** @param adminKey the gateway's admin key, or null when the console is open to anyone who reaches it */
+  /**
+   * @param adminKey the gateway's admin key, or null when the console is open to anyone who reaches it
+   * @param gatewayKey the clients' key, which the worker API wants for changes when there is no admin key; or null
+   */
   public Console(Vertx vertx, WorkerRegistry registry, RouterManager routers, PolicyRegistry policies, String adminKey,
-      WorkerExtras extras) {
+      String gatewayKey, WorkerExtras extras) {
     this.auth = new ConsoleAuth(adminKey);
-    this.view = new ConsoleView(registry, routers, policies, stats, extras, auth.required());
+    String actionKey = adminKey != null ? "admin" : gatewayKey != null ? "gateway" : null;
+    this.view = new ConsoleView(registry, routers, policies, stats, extras, actionKey);
     this.events = new ConsoleEvents(vertx, view, errors);
     registry.addListener(this);
   }
@@ -62,6 +66,11 @@ public final class Console implements AttemptListener, WorkerRegistry.Listener {
 
   @Override
   public void healthChanged(Worker worker, boolean healthy) {
+    events.changed();
+  }
+
+  @Override
+  public void workerUpdated(Worker worker) {
     events.changed();
   }
 

@@ -33,16 +33,16 @@ final class ConsoleView {
   private final PolicyRegistry policies;
   private final WorkerStats stats;
   private final WorkerExtras extras;
-  private final boolean keyRequired;
+  private final String actionKey;
 
   ConsoleView(WorkerRegistry registry, RouterManager routers, PolicyRegistry policies, WorkerStats stats,
-      WorkerExtras extras, boolean keyRequired) {
+      WorkerExtras extras, String actionKey) {
     this.registry = registry;
     this.routers = routers;
     this.policies = policies;
     this.stats = stats;
     this.extras = extras;
-    this.keyRequired = keyRequired;
+    this.actionKey = actionKey;
   }
 
   /** Every entry, in display order. */
@@ -85,7 +85,8 @@ final class ConsoleView {
     g.put("ready", routers.ready());
     g.put("workers", workers.size());
     g.put("healthy_workers", workers.stream().filter(Worker::isHealthy).count());
-    g.put("admin_key_required", keyRequired);
+    // Which key the worker API wants for changes ("admin", "gateway"), or null: the page asks for it.
+    if (actionKey == null) g.putNull("action_key"); else g.put("action_key", actionKey);
     return g;
   }
 
@@ -154,9 +155,11 @@ final class ConsoleView {
     int unchecked = 0;
     int unhealthy = 0;
     int open = 0;
+    int draining = 0;
     for (Worker w : workers) {
       if (w.isAvailable()) return null;
-      if (!w.everChecked()) unchecked++;
+      if (w.draining()) draining++;
+      else if (!w.everChecked()) unchecked++;
       else if (!w.isHealthy()) unhealthy++;
       else if ("open".equals(extras.breakerState(w))) open++;
     }
@@ -164,6 +167,7 @@ final class ConsoleView {
     if (unhealthy > 0) why.add(unhealthy + " unhealthy");
     if (unchecked > 0) why.add(unchecked + " not yet health-checked");
     if (open > 0) why.add(open + " with an open breaker");
+    if (draining > 0) why.add(draining + " draining");
     return "no available " + role + "worker" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")");
   }
 
@@ -175,7 +179,7 @@ final class ConsoleView {
     n.put("health", !w.everChecked() ? "unknown" : w.isHealthy() ? "healthy" : "unhealthy");
     String breaker = extras.breakerState(w);
     if (breaker == null) n.putNull("breaker"); else n.put("breaker", breaker);
-    n.put("draining", extras.draining(w));
+    n.put("draining", w.draining());
     n.put("in_flight", w.inFlight());
     WorkerStats.Numbers s = stats.numbers(w);
     n.put("requests_per_sec", round(s.requestsPerSecond(), 2));

@@ -12,9 +12,6 @@ public interface WorkerExtras {
   /** The circuit breaker's state ({@code closed}, {@code open}, {@code half_open}), or null without breakers. */
   default String breakerState(Worker worker) { return null; }
 
-  /** Whether the worker takes no new requests while its in-flight ones finish. */
-  default boolean draining(Worker worker) { return false; }
-
   /** Share (0–1) of recent requests whose prefix the worker already held, or null when unknown. */
   default Double prefixHitShare(Worker worker) { return null; }
 }
