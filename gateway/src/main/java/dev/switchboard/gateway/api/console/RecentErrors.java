@@ -58,7 +58,7 @@ public final class RecentErrors implements AttemptListener {
   }
 
   static String message(AttemptReport r) {
-    String when = r.kind() == Kind.FAILED_AFTER_BYTES ? " after the answer had started" : "";
+    String when = r.kind() == Kind.FAILED_AFTER_BYTES ? " after bytes reached the client" : "";
     return switch (r.cause()) {
       case STATUS -> "worker answered " + r.status() + when;
       case UNREACHABLE -> "worker unreachable" + when;
