@@ -158,8 +158,8 @@
     if (r.pd) {
       section.append(el('div', { class: 'pd' }, [
         el('div', {}, [el('p', { class: 'role-title', text: 'Prefill' }), workerTable('prefill', p.model + ' prefill workers')]),
-        el('div', { class: 'arrow', 'aria-hidden': 'true', text: '↓ prefill → decode' }),
-        el('div', {}, [el('p', { class: 'role-title', text: 'Decode (paired with any healthy prefill worker)' }), workerTable('decode', p.model + ' decode workers')])]));
+        el('div', { class: 'arrow', 'aria-hidden': 'true', text: '↓ each request: one prefill worker, then one decode worker' }),
+        el('div', {}, [el('p', { class: 'role-title', text: 'Decode' }), workerTable('decode', p.model + ' decode workers')])]));
     } else {
       section.append(workerTable('regular', p.model + ' workers'));
     }

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -98,6 +102,42 @@ class ConsoleBrowserTest {
     // Controls have accessible names.
     for (WebElement b : browser.findElements(By.cssSelector("button[data-action]"))) {
       assertThat(b.getAccessibleName()).matches("(Drain|Remove) worker (http|grpc)://127\\.0\\.0\\.1:\\d+");
+    }
+    assertThat(browser.findElement(By.id("add-worker")).getAccessibleName()).isEqualTo("Add worker…");
+    browser.manage().window().setSize(new Dimension(1400, 1750)); // the whole page, for docs/console.png
+    try {
+      screenshot("console-laptop.png");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+  }
+
+  @Test
+  void onAPhoneWidthNothingScrollsSideways() {
+    try {
+      browser.manage().window().setSize(new Dimension(390, 844));
+      openConsole();
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) js.executeScript("return window.innerWidth")).intValue() <= 400);
+      long overflow = ((Number) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth")).longValue();
+      assertThat(overflow).as("horizontal overflow in px").isLessThanOrEqualTo(0);
+      // Worker rows turn into labelled cards: each cell names its column.
+      WebElement cell = browser.findElement(By.cssSelector("tr[data-worker-id] [data-field=in_flight]"));
+      assertThat(js.executeScript("return getComputedStyle(arguments[0], '::before').content", cell)).isEqualTo("\"In flight\"");
+      screenshot("console-phone.png");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+  }
+
+  /** Keeps a picture of the page in target/ (docs/console.png is one of these). */
+  private static void screenshot(String name) {
+    try {
+      Path dir = Path.of("target", "console-screenshots");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
