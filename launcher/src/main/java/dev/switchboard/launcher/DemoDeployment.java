@@ -78,8 +78,7 @@ final class DemoDeployment implements AutoCloseable {
           sims.add(new Sim(new WorkerSpec(sim.url(), w.model(), w.type(), w.connection(), null, w.priority(), w.cost(), w.apiKey(), w.labels()),
               sim.controls()));
           ModelSettings m = models.getOrDefault(w.model(), ModelSettings.NONE);
-          models.put(w.model(), new ModelSettings(m.policy(), m.prefillPolicy(), m.decodePolicy(), tokenizer.toString(),
-              m.reasoningParser(), m.toolParser()));
+          models.put(w.model(), m.withTokenizer(tokenizer.toString()));
           continue;
         }
         SimRole role = switch (w.type()) {

@@ -38,7 +38,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers", "discovery");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
-      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry",
+      "connect_timeout_secs", "timeouts", "max_payload_bytes", "api_key", "health_check", "retry",
       "admin_api_key", "metrics_require_admin_key", "worker_allowlist", "readiness", "drain_timeout_secs");
   private static final Set<String> SECRET_FIELDS = Set.of("key", "key_file");
   private static final Set<String> DISCOVERY_FIELDS = Set.of("kubernetes");
@@ -48,8 +48,9 @@ public final class ConfigLoader {
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
   private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms");
+  private static final Set<String> TIMEOUT_FIELDS = Set.of("connect_secs", "first_byte_secs", "idle_secs", "total_secs");
   private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
-      "reasoning_parser", "tool_parser");
+      "reasoning_parser", "tool_parser", "timeouts");
   private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
       "priority", "cost", "api_key", "labels");
 
@@ -113,7 +114,7 @@ public final class ConfigLoader {
     Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_FIELDS);
 
     GatewaySettings gateway = top.containsKey("gateway") ? gateway(top.get("gateway").getValueNode()) : GatewaySettings.DEFAULTS;
-    Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode()) : Map.of();
+    Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode(), gateway) : Map.of();
     List<WorkerSpec> workers = top.containsKey("workers") ? workers(top.get("workers").getValueNode()) : List.of();
     FleetSettings fleet = top.containsKey("gateway") ? fleet(top.get("gateway").getValueNode()) : FleetSettings.DEFAULTS;
     KubernetesDiscoverySettings kubernetes = top.containsKey("discovery") ? discovery(top.get("discovery").getValueNode()) : null;
@@ -224,14 +225,17 @@ public final class ConfigLoader {
     if (m.containsKey("host")) g = g.withHost(string(m, "host", "gateway.host"));
     if (m.containsKey("port")) g = g.withPort((int) integer(m, "port", "gateway.port", 1, 65535));
     if (m.containsKey("policy")) g = g.withPolicy(policy(m.get("policy").getValueNode(), "gateway.policy"));
+    Timeouts t = g.timeouts();
+    // request_timeout_secs / connect_timeout_secs: the keys before gateway.timeouts, still honoured
     if (m.containsKey("request_timeout_secs")) {
-      g = g.withRequestTimeout(Duration.ofSeconds(integer(m, "request_timeout_secs", "gateway.request_timeout_secs", 1, 86_400)));
+      Duration d = Duration.ofSeconds(integer(m, "request_timeout_secs", "gateway.request_timeout_secs", 1, 86_400));
+      t = t.withFirstByte(d).withIdle(d);
     }
     if (m.containsKey("connect_timeout_secs")) {
-      long s = integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600);
-      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), Duration.ofSeconds(s),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), g.maxAttempts(), g.retryBackoff());
+      t = t.withConnect(Duration.ofSeconds(integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600)));
     }
+    if (m.containsKey("timeouts")) t = timeouts(m.get("timeouts").getValueNode(), "gateway.timeouts", t);
+    g = g.withTimeouts(t);
     if (m.containsKey("max_payload_bytes")) {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
@@ -242,10 +246,21 @@ public final class ConfigLoader {
       int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", "gateway.retry.max_attempts", 1, 20) : g.maxAttempts();
       Duration backoff = r.containsKey("backoff_ms")
           ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
-      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), g.connectTimeout(),
+      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.timeouts(),
           g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff);
     }
     return g;
+  }
+
+  /** A {@code timeouts:} mapping; keys left out keep {@code base}'s value. Zero means no limit. */
+  private Timeouts timeouts(Node node, String field, Timeouts base) {
+    Map<String, NodeTuple> m = mapping(node, field, TIMEOUT_FIELDS);
+    Timeouts t = base;
+    if (m.containsKey("connect_secs")) t = t.withConnect(Duration.ofSeconds(integer(m, "connect_secs", field + ".connect_secs", 0, 3_600)));
+    if (m.containsKey("first_byte_secs")) t = t.withFirstByte(Duration.ofSeconds(integer(m, "first_byte_secs", field + ".first_byte_secs", 0, 86_400)));
+    if (m.containsKey("idle_secs")) t = t.withIdle(Duration.ofSeconds(integer(m, "idle_secs", field + ".idle_secs", 0, 86_400)));
+    if (m.containsKey("total_secs")) t = t.withTotal(Duration.ofSeconds(integer(m, "total_secs", field + ".total_secs", 0, 604_800)));
+    return t;
   }
 
   private HealthSettings health(Node node) {
@@ -312,7 +327,7 @@ public final class ConfigLoader {
 
   // ---- models ----
 
-  private Map<String, ModelSettings> models(Node node) {
+  private Map<String, ModelSettings> models(Node node, GatewaySettings gateway) {
     if (!(node instanceof MappingNode mn)) throw error(node, "models", "must be a mapping of model name to settings");
     Map<String, ModelSettings> out = new LinkedHashMap<>();
     for (NodeTuple t : mn.getValue()) {
@@ -325,7 +340,8 @@ public final class ConfigLoader {
           m.containsKey("decode_policy") ? policy(m.get("decode_policy").getValueNode(), f + ".decode_policy") : null,
           m.containsKey("tokenizer") ? string(m, "tokenizer", f + ".tokenizer") : null,
           m.containsKey("reasoning_parser") ? string(m, "reasoning_parser", f + ".reasoning_parser") : null,
-          m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null));
+          m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null,
+          m.containsKey("timeouts") ? timeouts(m.get("timeouts").getValueNode(), f + ".timeouts", gateway.timeouts()) : null));
     }
     return out;
   }

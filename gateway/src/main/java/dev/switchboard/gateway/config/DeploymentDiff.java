@@ -38,8 +38,7 @@ public record DeploymentDiff(List<WorkerSpec> added, List<WorkerSpec> removed, L
     check(restart, "gateway.host", a.host(), b.host());
     check(restart, "gateway.port", a.port(), b.port());
     check(restart, "gateway.policy", a.policy(), b.policy());
-    check(restart, "gateway.request_timeout_secs", a.requestTimeout(), b.requestTimeout());
-    check(restart, "gateway.connect_timeout_secs", a.connectTimeout(), b.connectTimeout());
+    check(restart, "gateway.timeouts", a.timeouts(), b.timeouts());
     check(restart, "gateway.max_payload_bytes", a.maxPayloadBytes(), b.maxPayloadBytes());
     check(restart, "gateway.api_key", a.apiKey(), b.apiKey());
     check(restart, "gateway.health_check", a.health(), b.health());

@@ -7,49 +7,48 @@ import java.time.Duration;
 /**
  * The {@code gateway:} section: where to listen and how to treat requests and workers.
  *
- * @param requestTimeout how long a worker may take to start answering, and the longest silence inside a stream
+ * @param timeouts the deadlines of every attempt ({@code gateway.timeouts}); models may override them
  * @param maxPayloadBytes larger request bodies are refused with 413
  * @param apiKey clients must present it as {@code Authorization: Bearer}; {@code null} = open
  * @param maxAttempts attempts per request across workers, while nothing has been sent to the client yet
  */
-public record GatewaySettings(String host, int port, PolicySpec policy, Duration requestTimeout,
-    Duration connectTimeout, long maxPayloadBytes, String apiKey, HealthSettings health, int maxAttempts,
+public record GatewaySettings(String host, int port, PolicySpec policy, Timeouts timeouts, long maxPayloadBytes, String apiKey, HealthSettings health, int maxAttempts,
     Duration retryBackoff) {
 
   public static final GatewaySettings DEFAULTS = new GatewaySettings("0.0.0.0", 30000, PolicySpec.ROUND_ROBIN,
-      Duration.ofSeconds(1800), Duration.ofSeconds(10), 64L << 20, null, HealthSettings.DEFAULTS, 3,
+      Timeouts.DEFAULTS, 64L << 20, null, HealthSettings.DEFAULTS, 3,
       Duration.ofMillis(50));
 
   public GatewaySettings withHost(String h) {
-    return new GatewaySettings(h, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(h, port, policy, timeouts, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withPort(int p) {
-    return new GatewaySettings(host, p, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, p, policy, timeouts, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withPolicy(PolicySpec p) {
-    return new GatewaySettings(host, port, p, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, p, timeouts, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withApiKey(String k) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, k, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, timeouts, maxPayloadBytes, k, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withHealth(HealthSettings h) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, h, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, timeouts, maxPayloadBytes, apiKey, h, maxAttempts, retryBackoff);
   }
 
-  public GatewaySettings withRequestTimeout(Duration t) {
-    return new GatewaySettings(host, port, policy, t, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+  public GatewaySettings withTimeouts(Timeouts t) {
+    return new GatewaySettings(host, port, policy, t, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withMaxPayloadBytes(long b) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, b, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, timeouts, b, apiKey, health, maxAttempts, retryBackoff);
   }
 
   public GatewaySettings withMaxAttempts(int n) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, n, retryBackoff);
+    return new GatewaySettings(host, port, policy, timeouts, maxPayloadBytes, apiKey, health, n, retryBackoff);
   }
 
   /** {@code apiKey} is a secret: keep it out of logs. */
