@@ -37,7 +37,7 @@ class ConsoleBrowserTest {
   @TempDir static Path profile;
   private static DemoDeployment demo;
   private static WebDriver browser;
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -104,12 +104,36 @@ class ConsoleBrowserTest {
       assertThat(b.getAccessibleName()).matches("(Drain|Remove) worker (http|grpc)://127\\.0\\.0\\.1:\\d+");
     }
     assertThat(browser.findElement(By.id("add-worker")).getAccessibleName()).isEqualTo("Add worker…");
+  }
+
+  @Test
+  void trafficShowsAsRatesTtftAndRecentErrors() throws Exception {
+    openConsole();
+    Sim qwen = sim("qwen-2.5", WorkerType.REGULAR);
+    String row = "tr[data-worker-id='" + Worker.idOf(qwen.spec().url()) + "']";
+    for (int i = 0; i < 12; i++) assertThat(chat("qwen-2.5").statusCode()).isEqualTo(200);
+    qwen.controls().failNext(1, 500);
+    assertThat(chat("qwen-2.5").statusCode()).isEqualTo(500);
+    // Rates count completed seconds, so the numbers show within about a second of the traffic.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !text(row + " [data-field=requests_per_sec]").equals("0.0"));
+    assertThat(text(row + " [data-field=ttft]")).matches("\\d+ / \\d+ ms");
+    // 1 of 13 attempts failed, once the second of the failure has completed too.
+    await().atMost(Duration.ofSeconds(5)).until(() -> text(row + " [data-field=error_rate]").equals("7.7%"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#errors tbody tr").contains("qwen-2.5"));
+    assertThat(text("#errors tbody tr")).contains("500", qwen.spec().url(), "worker answered 500");
     browser.manage().window().setSize(new Dimension(1400, 1750)); // the whole page, for docs/console.png
     try {
       screenshot("console-laptop.png");
     } finally {
       browser.manage().window().setSize(new Dimension(1400, 1000));
     }
+  }
+
+  private static HttpResponse<String> chat(String model) throws Exception {
+    String body = "{\"model\":\"" + model + "\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}";
+    return http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-worker numbers for the console over a rolling window, fed by attempt reports: requests per second, error
- * rate and time to first token (p50/p99). Recording is lock-free and allocation-free (it runs on event loops);
+ * rate and time to first token (p50/p99, of attempts that succeeded). Recording is lock-free and allocation-free (it runs on event loops);
  * concurrent updates at a second's boundary may lose a count, which a display tolerates.
  */
 public final class WorkerStats implements AttemptListener {
@@ -46,7 +46,9 @@ public final class WorkerStats implements AttemptListener {
     if (report.kind() == Kind.CANCELLED) return; // says nothing of the worker
     Window w = windows.computeIfAbsent(report.worker().id(), id -> new Window());
     boolean failed = report.kind() != Kind.SUCCEEDED;
-    w.record(report.endNanos(), failed, report.firstByteNanos() < 0 ? -1 : report.firstByteNanos() - report.startNanos());
+    // Only answers that completed say how fast the worker starts; an error page's first byte does not.
+    boolean timed = !failed && report.firstByteNanos() >= 0;
+    w.record(report.endNanos(), failed, timed ? report.firstByteNanos() - report.startNanos() : -1);
   }
 
   /** The worker's numbers now. */

@@ -58,6 +58,7 @@ class WorkerStatsTest {
   void ttftPercentilesComeFromFirstBytesInTheWindow() {
     for (int ms = 1; ms <= 100; ms++) attempt(a, Kind.SUCCEEDED, Cause.NONE, 200, ms);
     attempt(a, Kind.FAILED_BEFORE_BYTES, Cause.UNREACHABLE, 502, -1); // no first byte: no sample
+    attempt(a, Kind.FAILED_BEFORE_BYTES, Cause.STATUS, 500, 5000); // an error page's first byte: no sample
     WorkerStats.Numbers n = stats.numbers(a);
     assertThat(n.ttftP50Millis()).isEqualTo(50.0);
     assertThat(n.ttftP99Millis()).isEqualTo(99.0);
