@@ -7,6 +7,8 @@ import dev.switchboard.gateway.worker.HealthSettings;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerType;
 import dev.switchboard.launcher.DemoDeployment.Sim;
+import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimWorker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -197,6 +199,39 @@ class ConsoleBrowserTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> workerJson(id).contains("\"draining\":true"));
     await().atMost(Duration.ofSeconds(5)).until(() -> text("#result").startsWith("Draining " + llama.spec().url()));
     await().atMost(Duration.ofSeconds(5)).until(() -> text("tr[data-worker-id='" + id + "'] button[data-action=drain]").equals("Resume"));
+    assertThat(text("tr[data-worker-id='" + id + "'] [data-field=health]")).contains("draining");
+
+    HttpResponse<String> undo = http.send(HttpRequest.newBuilder(URI.create(base() + "/workers/" + id)).header("content-type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"draining\":false}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(undo.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("tr[data-worker-id='" + id + "'] button[data-action=drain]").equals("Drain"));
+  }
+
+  @Test
+  void aWorkerAddedInThePageJoinsItsPoolAndRemovingItTakesItAway() throws Exception {
+    openConsole();
+    try (SimWorker extra = SimWorker.start(SimConfig.of("qwen-2.5"))) {
+      String id = Worker.idOf(extra.url());
+      browser.findElement(By.id("add-worker")).click();
+      await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("add")).isDisplayed());
+      browser.findElement(By.id("add-url")).sendKeys(extra.url());
+      browser.findElement(By.id("add-model")).sendKeys("qwen-2.5");
+      browser.findElement(By.id("add-ok")).click();
+      await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+      assertThat(browser.findElement(By.id("confirm-text")).getText()).contains(extra.url(), "qwen-2.5", "regular");
+      browser.findElement(By.id("confirm-ok")).click();
+
+      String row = "[data-pool='http-regular:qwen-2.5'] tr[data-worker-id='" + id + "']";
+      await().atMost(Duration.ofSeconds(10)).until(() -> text(row + " [data-field=health] .pill").equals("healthy"));
+      assertThat(text("#result")).startsWith("Added " + extra.url());
+      assertThat(workerJson(id)).contains("\"url\":\"" + extra.url() + "\"");
+
+      browser.findElement(By.cssSelector(row + " button[data-action=remove]")).click();
+      await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+      browser.findElement(By.id("confirm-ok")).click();
+      await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector(row)).isEmpty());
+      assertThat(demo.gateway().registry().snapshot().byUrl(extra.url())).isNull();
+    }
   }
 
   private static String workerJson(String id) throws Exception {
