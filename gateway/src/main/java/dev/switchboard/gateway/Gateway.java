@@ -27,7 +27,10 @@ import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.grpc.GrpcRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.discovery.KubernetesDiscovery;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.function.Supplier;
 import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
@@ -92,6 +95,7 @@ public final class Gateway implements AutoCloseable {
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
   private volatile ConfigWatcher watcher;
+  private volatile KubernetesDiscovery kubernetes;
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Console console;
@@ -108,7 +112,7 @@ public final class Gateway implements AutoCloseable {
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
-    this.grpc = new GrpcWorkerClient(new WorkerChannels());
+    this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     Pipeline pipeline = new Pipeline(vertx, registry, policies, retry, this::timeoutsFor, metrics, attemptListeners);
     this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
@@ -127,8 +131,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
   public static Gateway start(DeploymentConfig config) {
+    return start(config, KubernetesDiscovery::defaultClient);
+  }
+
+  /** As {@link #start(DeploymentConfig)}; {@code kubernetes} makes the client when {@code discovery.kubernetes} is set. */
+  public static Gateway start(DeploymentConfig config, Supplier<KubernetesClient> kubernetes) {
     Gateway g = new Gateway(config);
     try {
+      if (config.kubernetes() != null) {
+        g.kubernetes = new KubernetesDiscovery(kubernetes.get(), config.kubernetes(), g.registry, g.discovery,
+            config.fleet().drainTimeout()).start();
+      }
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.preloadTokenizers();
@@ -298,6 +311,8 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     ConfigWatcher w = watcher;
     if (w != null) w.close();
+    KubernetesDiscovery k = kubernetes;
+    if (k != null) k.close();
     discovery.close();
     health.close();
     loads.close();

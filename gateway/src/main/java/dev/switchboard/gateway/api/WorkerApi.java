@@ -196,7 +196,8 @@ public final class WorkerApi {
   /** The worker the path's {@code {id}} names; answers 404 itself when there is none. */
   private Optional<Worker> byId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Optional<Worker> w = registry.snapshot().all().stream().filter(x -> x.id().equals(id)).findFirst();
+    // The id, or (as SGLang's router) the URL-encoded worker URL.
+    Optional<Worker> w = registry.snapshot().all().stream().filter(x -> x.id().equals(id) || x.url().equals(id)).findFirst();
     if (w.isEmpty()) {
       ApiRoutes.sendError(ctx, new OpenAiError(404, "no worker with id '" + id + "' (ids are listed by GET /workers)", "invalid_request_error", "id", "worker_not_found"));
     }

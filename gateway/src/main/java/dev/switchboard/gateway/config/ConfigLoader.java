@@ -155,14 +155,28 @@ public final class ConfigLoader {
   /** A key: a value, {@code ${ENV_VAR}}, or {@code {key_file: path}} / {@code {key: value}} (see {@link Secrets}). */
   private String secret(Map<String, NodeTuple> m, String key, String field) {
     Node v = m.get(key).getValueNode();
+    if (v instanceof ScalarNode s) {
+      try {
+        return secrets.value(s.getValue());
+      } catch (IllegalArgumentException e) {
+        throw error(v, field, e.getMessage());
+      }
+    }
+    return keyOrKeyFile(mapping(v, field, SECRET_FIELDS), v, field);
+  }
+
+  /**
+   * Exactly one of {@code key} ({@code ${ENV_VAR}} allowed) and {@code key_file} from a mapping that may hold other
+   * fields too (e.g. a client key's {@code name}, {@code rpm}).
+   */
+  private String keyOrKeyFile(Map<String, NodeTuple> m, Node node, String field) {
+    boolean hasKey = m.containsKey("key");
+    if (hasKey == m.containsKey("key_file")) throw error(node, field, "give exactly one of key or key_file");
+    String f = field + (hasKey ? ".key" : ".key_file");
     try {
-      if (v instanceof ScalarNode s) return secrets.value(s.getValue());
-      Map<String, NodeTuple> sm = mapping(v, field, SECRET_FIELDS);
-      if (sm.size() != 1) throw error(v, field, "give exactly one of key or key_file");
-      if (sm.containsKey("key")) return secrets.value(string(sm, "key", field + ".key"));
-      return secrets.file(string(sm, "key_file", field + ".key_file"));
+      return hasKey ? secrets.value(string(m, "key", f)) : secrets.file(string(m, "key_file", f));
     } catch (IllegalArgumentException e) {
-      throw error(v, field, e.getMessage());
+      throw error(m.get(hasKey ? "key" : "key_file").getValueNode(), f, e.getMessage());
     }
   }
 

@@ -32,6 +32,12 @@ public final class PolicyRegistry implements WorkerRegistry.Listener {
   }
 
   @Override
+  public void workerUpdated(Worker w) {
+    Policy p = policies.get(new PoolKey(w.model(), w.type(), w.connection()));
+    if (p != null) p.workerUpdated(w);
+  }
+
+  @Override
   public void workersChanged(WorkerSnapshot snapshot, List<Worker> added, List<Worker> removed) {
     for (Worker w : added) policy(w).workerAdded(w);
     for (Worker w : removed) {

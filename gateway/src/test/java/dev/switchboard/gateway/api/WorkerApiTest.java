@@ -98,6 +98,8 @@ class WorkerApiTest {
     assertThat(send("POST", "/v1/chat/completions", chat("m", "hi", false)).statusCode()).isEqualTo(200);
 
     JsonNode one = json(send("GET", "/workers/" + id, null));
+    assertThat(json(send("GET", "/workers/" + java.net.URLEncoder.encode(a.url(), java.nio.charset.StandardCharsets.UTF_8), null)).path("id").asText())
+        .isEqualTo(id); // SGLang's form: the URL-encoded worker URL
     assertThat(one.path("priority").asInt()).isEqualTo(70);
     assertThat(one.path("labels").path("zone").asText()).isEqualTo("a");
     assertThat(send("GET", "/workers", null).body()).doesNotContain("worker-secret-1");
@@ -271,12 +273,17 @@ class WorkerApiTest {
    */
   @Test
   void addingAndRemovingWorkersUnderLoadLosesNoRequest() throws Exception {
-    SimWorker a = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(15)).withTimePerToken(Duration.ofMillis(3))));
-    SimWorker b = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(15)).withTimePerToken(Duration.ofMillis(3))));
-    SimWorker c = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(15)).withTimePerToken(Duration.ofMillis(3))));
+    SimWorker a = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(20)).withTimePerToken(Duration.ofMillis(10))));
+    SimWorker b = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(20)).withTimePerToken(Duration.ofMillis(10))));
+    SimWorker c = started(SimWorker.start(sim("m").withTtft(Duration.ofMillis(20)).withTimePerToken(Duration.ofMillis(10))));
     start(List.of(WorkerSpec.of(a.url(), "m", WorkerType.REGULAR, ConnectionMode.HTTP)), FleetSettings.DEFAULTS,
         GatewaySettings.DEFAULTS.withMaxAttempts(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routers().ready());
+    // A removed worker goes away at once (as a pod does once the gateway let it go): in-flight requests would die.
+    Map<String, SimWorker> byUrl = Map.of(a.url(), a, b.url(), b, c.url(), c);
+    gateway.registry().addListener((snapshot, added, removed) -> {
+      for (Worker w : removed) Thread.ofPlatform().start(byUrl.get(w.url())::close);
+    });
 
     AtomicBoolean stop = new AtomicBoolean();
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -302,13 +309,11 @@ class WorkerApiTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> b.stats().completed() > 5);
       assertThat(send("DELETE", "/workers/" + Worker.idOf(a.url()), null).statusCode()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> gateway.registry().snapshot().byUrl(a.url()) == null);
-      a.close(); // the worker goes away only after the gateway let it go
 
       assertThat(send("POST", "/add_worker?url=" + c.url() + "&model=m", null).statusCode()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(10)).until(() -> c.stats().completed() > 5);
       assertThat(send("POST", "/remove_worker?url=" + b.url(), null).statusCode()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(10)).until(() -> gateway.registry().snapshot().byUrl(b.url()) == null);
-      b.close();
       long before = c.stats().completed();
       await().atMost(Duration.ofSeconds(10)).until(() -> c.stats().completed() > before + 5);
     } finally {
@@ -316,6 +321,6 @@ class WorkerApiTest {
       for (Thread t : clients) t.join();
     }
     assertThat(statuses.keySet()).as("statuses seen: %s", statuses).containsExactly(200);
-    assertThat(statuses.get(200).get()).isGreaterThan(30);
+    assertThat(statuses.get(200).get()).isGreaterThan(20);
   }
 }

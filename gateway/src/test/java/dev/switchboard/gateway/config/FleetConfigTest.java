@@ -49,7 +49,7 @@ class FleetConfigTest {
   @Test
   void keyProblemsNameTheFieldAndNeverTheKey() {
     assertError("gateway: {admin_api_key: '${NOT_SET_ANYWHERE}'}", "line 1", "gateway.admin_api_key", "NOT_SET_ANYWHERE is not set");
-    assertError("gateway: {admin_api_key: {key_file: missing.key}}", "gateway.admin_api_key", "does not exist");
+    assertError("gateway: {admin_api_key: {key_file: missing.key}}", "gateway.admin_api_key.key_file", "does not exist");
     assertError("gateway: {admin_api_key: {key: a, key_file: b}}", "gateway.admin_api_key", "exactly one of key or key_file");
     assertError("gateway: {admin_api_key: 'pre-${X}'}", "gateway.admin_api_key", "whole value");
     assertThatThrownBy(() -> parse("gateway: {admin_api_key: 'has space-secret'}", Map.of()))
