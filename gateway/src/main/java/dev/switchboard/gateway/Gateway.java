@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.Tenants;
+import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.api.WorkerApi;
 import dev.switchboard.gateway.api.console.Console;
 import dev.switchboard.gateway.api.console.WorkerExtras;
@@ -86,6 +88,8 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final Tenants tenants;
+  private final AccessLog accessLog;
   private final ModelDiscovery discovery;
   private final WorkerApi workerApi;
   private final LoadPoller loads;
@@ -105,10 +109,14 @@ public final class Gateway implements AutoCloseable {
     this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    this.policies = new PolicyRegistry(this::policyFor);
+    this.metrics = new GatewayMetrics(registry);
+    metrics.routersKnown(java.util.Arrays.stream(RouterId.values()).map(RouterId::wireName).toList());
+    attemptListeners.add(metrics);
+    this.tenants = new Tenants(settings, metrics);
+    this.accessLog = new AccessLog(settings.accessLog());
+    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated);
     registry.addListener(policies);
     this.upstream = new HttpWorkerClient(vertx);
-    this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
@@ -236,7 +244,7 @@ public final class Gateway implements AutoCloseable {
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
       io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
-          upstream, metrics, workerApi);
+          upstream, metrics, workerApi, tenants, accessLog);
       console.mount(web);
       server.requestHandler(web)
           .listen()
@@ -303,6 +311,7 @@ public final class Gateway implements AutoCloseable {
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
   public Vertx vertx() { return vertx; }
+  public GatewayMetrics metrics() { return metrics; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
   public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }

@@ -5,6 +5,7 @@ import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.http.HttpWorkerClient;
@@ -42,32 +43,30 @@ public final class ApiRoutes {
   /** Admin request bodies (one worker, one patch) are small. */
   private static final long ADMIN_BODY_LIMIT = 64 * 1024;
 
-  public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
-      HttpWorkerClient upstream, GatewayMetrics metrics) {
-    return create(vertx, settings, FleetSettings.DEFAULTS, () -> FleetSettings.DEFAULTS, routers, registry, upstream, metrics, null);
-  }
-
   /**
    * @param fleet the admin key (fixed for the server's life) and, through {@code liveFleet}, the settings that
    *     change on reload (allow-list, readiness mode, drain bound)
    * @param workers the worker API, or {@code null} for none
+   * @param tenants the client keys and their limits, shared by every event loop's router
+   * @param accessLog where each inference request's line goes
    */
   public static Router create(Vertx vertx, GatewaySettings settings, FleetSettings fleet, Supplier<FleetSettings> liveFleet,
-      RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, GatewayMetrics metrics, WorkerApi workers) {
+      RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, GatewayMetrics metrics, WorkerApi workers,
+      Tenants tenants, AccessLog accessLog) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
 
-    ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
-      // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
-      if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
-      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
+      web.post(e.getKey()).handler(new RequestRecorder(e.getValue(), metrics, accessLog));
+      // Key and limits are checked on a route of their own, before the body is read: no work for refused clients.
+      web.post(e.getKey()).handler(tenants::handle);
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers));
     }
 
     ApiKeyCheck admin = ApiKeyCheck.ofNullable(fleet.adminApiKey(), "admin key");
-    // Without an admin key, changing the fleet still needs the gateway key when there is one (SGLang's rule).
-    ApiKeyCheck change = admin != null ? admin : keyCheck;
+    // Without an admin key, changing the fleet still needs a client key when there are any (SGLang's rule).
+    ApiKeyCheck change = admin != null ? admin : tenants.keys();
     StatusHandlers status = new StatusHandlers(routers, registry, upstream, () -> liveFleet.get().readiness());
     web.get("/health").handler(StatusHandlers::ok);
     web.get("/liveness").handler(StatusHandlers::ok);

@@ -39,7 +39,11 @@ public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers", "discovery");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
       "connect_timeout_secs", "timeouts", "max_payload_bytes", "api_key", "health_check", "retry",
-      "admin_api_key", "metrics_require_admin_key", "worker_allowlist", "readiness", "drain_timeout_secs");
+      "admin_api_key", "metrics_require_admin_key", "worker_allowlist", "readiness", "drain_timeout_secs",
+      "api_keys", "access_log");
+  private static final Set<String> CLIENT_KEY_FIELDS = Set.of("name", "key", "key_file", "rpm", "tpm", "priority");
+  /** Tenant names the gateway uses itself: requests without keys, refused keys, the single {@code api_key}. */
+  public static final Set<String> RESERVED_TENANTS = Set.of("anonymous", "unauthenticated", "default");
   private static final Set<String> SECRET_FIELDS = Set.of("key", "key_file");
   private static final Set<String> DISCOVERY_FIELDS = Set.of("kubernetes");
   private static final Set<String> KUBERNETES_FIELDS = Set.of("namespace", "namespaces", "selector", "prefill_selector",
@@ -254,6 +258,8 @@ public final class ConfigLoader {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
     if (m.containsKey("api_key")) g = g.withApiKey(secret(m, "api_key", "gateway.api_key"));
+    if (m.containsKey("api_keys")) g = g.withApiKeys(clientKeys(m.get("api_keys").getValueNode()));
+    if (m.containsKey("access_log")) g = g.withAccessLog(bool(m, "access_log", "gateway.access_log"));
     if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
     if (m.containsKey("retry")) {
       Map<String, NodeTuple> r = mapping(m.get("retry").getValueNode(), "gateway.retry", RETRY_FIELDS);
@@ -261,9 +267,38 @@ public final class ConfigLoader {
       Duration backoff = r.containsKey("backoff_ms")
           ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
       g = new GatewaySettings(g.host(), g.port(), g.policy(), g.timeouts(),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff);
+          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff, g.apiKeys(), g.accessLog());
     }
     return g;
+  }
+
+  private List<ClientKey> clientKeys(Node node) {
+    if (!(node instanceof SequenceNode seq)) throw error(node, "gateway.api_keys", "must be a list of {name, key | key_file, rpm, tpm, priority}");
+    List<ClientKey> out = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    Map<String, Integer> keys = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String f = "gateway.api_keys[" + i + "]";
+      Map<String, NodeTuple> m = mapping(item, f, CLIENT_KEY_FIELDS);
+      if (!m.containsKey("name")) throw error(item, f + ".name", "is required (the tenant's name in metrics and logs)");
+      String name = string(m, "name", f + ".name");
+      Node nameNode = m.get("name").getValueNode();
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+        throw error(nameNode, f + ".name", "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      }
+      if (RESERVED_TENANTS.contains(name)) throw error(nameNode, f + ".name", "'" + name + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_TENANTS)) + ")");
+      Integer dup = names.putIfAbsent(name, i);
+      if (dup != null) throw error(nameNode, f + ".name", "duplicate name '" + name + "' (also gateway.api_keys[" + dup + "])");
+      String key = keyOrKeyFile(m, item, f);
+      Integer same = keys.putIfAbsent(key, i);
+      if (same != null) throw error(item, f + ".key", "the same key as gateway.api_keys[" + same + "]: each tenant needs its own key");
+      long rpm = m.containsKey("rpm") ? integer(m, "rpm", f + ".rpm", 0, 100_000_000) : 0;
+      long tpm = m.containsKey("tpm") ? integer(m, "tpm", f + ".tpm", 0, 100_000_000_000L) : 0;
+      int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, 1_000_000) : 0;
+      out.add(new ClientKey(name, key, rpm, tpm, priority));
+    }
+    return out;
   }
 
   /** A {@code timeouts:} mapping; keys left out keep {@code base}'s value. Zero means no limit. */

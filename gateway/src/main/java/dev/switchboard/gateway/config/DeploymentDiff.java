@@ -41,6 +41,8 @@ public record DeploymentDiff(List<WorkerSpec> added, List<WorkerSpec> removed, L
     check(restart, "gateway.timeouts", a.timeouts(), b.timeouts());
     check(restart, "gateway.max_payload_bytes", a.maxPayloadBytes(), b.maxPayloadBytes());
     check(restart, "gateway.api_key", a.apiKey(), b.apiKey());
+    check(restart, "gateway.api_keys", a.apiKeys(), b.apiKeys());
+    check(restart, "gateway.access_log", a.accessLog(), b.accessLog());
     check(restart, "gateway.health_check", a.health(), b.health());
     check(restart, "gateway.retry", List.of(a.maxAttempts(), a.retryBackoff()), List.of(b.maxAttempts(), b.retryBackoff()));
     check(restart, "gateway.admin_api_key", running.fleet().adminApiKey(), next.fleet().adminApiKey());
