@@ -39,7 +39,7 @@ class ConsoleBrowserTest {
   @TempDir static Path profile;
   private static DemoDeployment demo;
   private static WebDriver browser;
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
