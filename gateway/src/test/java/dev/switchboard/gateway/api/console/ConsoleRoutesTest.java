@@ -15,6 +15,7 @@ import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerType;
 import dev.switchboard.sim.SimConfig;
+import dev.switchboard.sim.SimRole;
 import dev.switchboard.sim.SimWorker;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -177,6 +178,39 @@ class ConsoleRoutesTest {
     // Assets are code, not data: open, so the login page can load its style.
     assertThat(get(base + "/console/assets/console.css").statusCode()).isEqualTo(200);
     assertThat(get(base + "/console/assets/nope.js").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void prefillDecodePoolsSayWhichSideIsMissing() throws Exception {
+    SimWorker prefill = SimWorker.start(SimConfig.of("llama").withRole(SimRole.PREFILL));
+    SimWorker decode = SimWorker.start(SimConfig.of("llama").withRole(SimRole.DECODE));
+    SimWorker lonely = SimWorker.start(SimConfig.of("solo").withRole(SimRole.PREFILL));
+    open.add(prefill);
+    open.add(decode);
+    open.add(lonely);
+    GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withHealth(Fleet.FAST_HEALTH);
+    Gateway gateway = Gateway.start(new DeploymentConfig(g, Map.of(), List.of(
+        WorkerSpec.of(prefill.url(), "llama", WorkerType.PREFILL, ConnectionMode.HTTP).withBootstrapPort(prefill.bootstrapPort()),
+        WorkerSpec.of(decode.url(), "llama", WorkerType.DECODE, ConnectionMode.HTTP),
+        WorkerSpec.of(lonely.url(), "solo", WorkerType.PREFILL, ConnectionMode.HTTP).withBootstrapPort(lonely.bootstrapPort()))));
+    open.add(gateway);
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.registry().snapshot().all().stream().allMatch(Worker::isHealthy));
+    String base = "http://127.0.0.1:" + gateway.port();
+
+    JsonNode e = JSON.readTree(get(base + "/console/state").body()).get("entries");
+    assertThat(e.at("/pool:http-pd:llama/routable").asBoolean()).isTrue();
+    assertThat(e.at("/pool:http-pd:llama/prefill_policy").asText()).isEqualTo("round_robin");
+    assertThat(e.at("/pool:http-pd:llama/workers")).extracting(JsonNode::asText)
+        .containsExactly(Worker.idOf(prefill.url()), Worker.idOf(decode.url()));
+    // A prefill worker without decode workers makes no PD router for its model, but the console still shows it.
+    assertThat(e.at("/pool:http-pd:solo/routable").asBoolean()).isFalse();
+    assertThat(e.at("/pool:http-pd:solo/reason").asText()).isEqualTo("no decode worker");
+    assertThat(e.at("/pool:http-pd:solo/decode_policy").isNull()).isTrue();
+    assertThat(e.at("/model:solo/reason").asText()).isEqualTo("http-pd: no decode worker");
+
+    decode.controls().healthy(false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get(base + "/console/state").body())
+        .at("/entries/pool:http-pd:llama/reason").asText().equals("no available decode worker (1 unhealthy)"));
   }
 
   private HttpResponse<String> get(String uri, String... headers) throws Exception {
