@@ -264,7 +264,7 @@
     setText($('confirm-text'), text);
     setText($('confirm-ok'), okLabel);
     const needKey = !!actionKey() && !storedKey();
-    setText($('confirm-key-label'), actionKey() === 'gateway' ? 'Gateway API key' : 'Admin key');
+    setText($('confirm-key-label'), actionKey() === 'gateway' ? 'API key' : 'Admin key');
     $('confirm-key-row').hidden = !needKey;
     $('confirm-key').required = needKey;
     $('confirm-key').value = '';

@@ -133,7 +133,8 @@ public final class Gateway implements AutoCloseable {
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
-    this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(), settings.apiKey(), WorkerExtras.NONE);
+    this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(),
+        settings.apiKey() != null || !settings.apiKeys().isEmpty(), WorkerExtras.NONE);
     attemptListeners.add(console);
   }
 

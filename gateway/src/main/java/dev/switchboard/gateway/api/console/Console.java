@@ -41,12 +41,13 @@ public final class Console implements AttemptListener, WorkerRegistry.Listener {
 
   /**
    * @param adminKey the gateway's admin key, or null when the console is open to anyone who reaches it
-   * @param gatewayKey the clients' key, which the worker API wants for changes when there is no admin key; or null
+   * @param clientKeys whether the gateway has client keys ({@code api_key}, {@code api_keys}): without an admin key,
+   *     the worker API wants one of them for changes
    */
   public Console(Vertx vertx, WorkerRegistry registry, RouterManager routers, PolicyRegistry policies, String adminKey,
-      String gatewayKey, WorkerExtras extras) {
+      boolean clientKeys, WorkerExtras extras) {
     this.auth = new ConsoleAuth(adminKey);
-    String actionKey = adminKey != null ? "admin" : gatewayKey != null ? "gateway" : null;
+    String actionKey = adminKey != null ? "admin" : clientKeys ? "gateway" : null;
     this.view = new ConsoleView(registry, routers, policies, stats, extras, actionKey);
     this.events = new ConsoleEvents(vertx, view, errors);
     registry.addListener(this);

@@ -105,6 +105,7 @@ class ConsoleRoutesTest {
     assertThat(entries.get("pool:http-regular:alpha").get("policy").asText()).isEqualTo("round_robin");
     assertThat(entries.get("model:beta").get("routable").asBoolean()).isTrue();
     assertThat(entries.get("worker:" + alpha).get("breaker").isNull()).isTrue();
+    assertThat(entries.get("gateway").get("action_key").isNull()).as("no keys: the worker API wants none").isTrue();
 
     fleet.sim(0).controls().healthy(false);
     Event patch = next(q);
@@ -178,6 +179,16 @@ class ConsoleRoutesTest {
     // Assets are code, not data: open, so the login page can load its style.
     assertThat(get(base + "/console/assets/console.css").statusCode()).isEqualTo(200);
     assertThat(get(base + "/console/assets/nope.js").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void withClientKeysButNoAdminKeyTheConsoleIsOpenAndActionsWantAClientKey() throws Exception {
+    Fleet fleet = Fleet.start(List.of(Fleet.SimSpec.of(Fleet.sim("alpha"))),
+        g -> g.withApiKeys(List.of(new dev.switchboard.gateway.config.ClientKey("team-a", "k-a", 0, 0, 0))), Map.of());
+    open.add(fleet);
+    HttpResponse<String> state = get(fleet.uri("/console/state").toString());
+    assertThat(state.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(state.body()).at("/entries/gateway/action_key").asText()).isEqualTo("gateway");
   }
 
   @Test
