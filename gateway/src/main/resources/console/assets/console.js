@@ -268,6 +268,7 @@
     $('confirm-key-row').hidden = !needKey;
     $('confirm-key').required = needKey;
     $('confirm-key').value = '';
+    const returnFocus = document.activeElement;
     return new Promise((resolve) => {
       const form = $('confirm-form');
       const done = (ok) => {
@@ -275,6 +276,8 @@
         $('confirm-cancel').removeEventListener('click', onCancel);
         dialog.removeEventListener('cancel', onCancel);
         if (dialog.open) dialog.close();
+        // Back to the button that asked (it still exists unless its worker went away).
+        if (returnFocus && returnFocus.isConnected && returnFocus !== document.body) returnFocus.focus();
         resolve(ok);
       };
       const onSubmit = (e) => {
