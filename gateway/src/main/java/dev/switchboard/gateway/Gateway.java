@@ -1,7 +1,15 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.Tenants;
+import dev.switchboard.gateway.metrics.AccessLog;
+import dev.switchboard.gateway.api.WorkerApi;
+import dev.switchboard.gateway.api.console.Console;
+import dev.switchboard.gateway.api.console.WorkerExtras;
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.ConfigWatcher;
 import dev.switchboard.gateway.config.DeploymentConfig;
+import dev.switchboard.gateway.config.DeploymentDiff;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.config.Timeouts;
@@ -24,7 +32,10 @@ import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.kv.KvEventsService;
 import dev.switchboard.gateway.kv.KvIndex;
 import dev.switchboard.gateway.kv.PromptTokens;
+import dev.switchboard.gateway.discovery.KubernetesDiscovery;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.function.Supplier;
 import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
@@ -56,16 +67,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the registry, policies, routers, health checker and HTTP front from a deployment,
  * and starts them. Nothing here is a framework: each part is constructed explicitly with what it needs.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
   private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
-  private final DeploymentConfig config;
+  /** Replaced on reload; parts that cannot change live keep reading the first one ({@link #startConfig}). */
+  private volatile DeploymentConfig config;
+  private final DeploymentConfig startConfig;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
   private final PolicyRegistry policies;
@@ -73,7 +91,10 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final Tenants tenants;
+  private final AccessLog accessLog;
   private final ModelDiscovery discovery;
+  private final WorkerApi workerApi;
   private final LoadPoller loads;
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
@@ -81,22 +102,31 @@ public final class Gateway implements AutoCloseable {
   private final KvEventsService kvEvents;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
+  private volatile ConfigWatcher watcher;
+  private volatile KubernetesDiscovery kubernetes;
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Console console;
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
+    this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    this.metrics = new GatewayMetrics(registry);
+    metrics.routersKnown(java.util.Arrays.stream(RouterId.values()).map(RouterId::wireName).toList());
+    attemptListeners.add(metrics);
+    this.tenants = new Tenants(settings, metrics);
+    this.accessLog = new AccessLog(settings.accessLog());
     this.upstream = new HttpWorkerClient(vertx);
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers, textLoader),
         w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage(),
         this::readsKvEvents);
-    this.policies = new PolicyRegistry(this::policyFor, kvEvents);
+    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated, kvEvents);
     registry.addListener(policies);
-    this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
+    this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
     this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
     Pipeline pipeline = new Pipeline(vertx, registry, policies, retry, this::timeoutsFor, metrics, attemptListeners);
@@ -111,6 +141,9 @@ public final class Gateway implements AutoCloseable {
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), loadPollInterval(config));
+    this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(),
+        settings.apiKey() != null || !settings.apiKeys().isEmpty(), WorkerExtras.NONE);
+    attemptListeners.add(console);
   }
 
   /** Whether the worker's pool reads KV events (its policy is {@code kv_aware}). */
@@ -134,8 +167,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
   public static Gateway start(DeploymentConfig config) {
+    return start(config, KubernetesDiscovery::defaultClient);
+  }
+
+  /** As {@link #start(DeploymentConfig)}; {@code kubernetes} makes the client when {@code discovery.kubernetes} is set. */
+  public static Gateway start(DeploymentConfig config, Supplier<KubernetesClient> kubernetes) {
     Gateway g = new Gateway(config);
     try {
+      if (config.kubernetes() != null) {
+        g.kubernetes = new KubernetesDiscovery(kubernetes.get(), config.kubernetes(), g.registry, g.discovery,
+            config.fleet().drainTimeout()).start();
+      }
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.preloadTokenizers();
@@ -230,7 +272,10 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setIdleTimeout(0);
       HttpServer server = vertx.createHttpServer(options);
-      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics))
+      io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
+          upstream, metrics, workerApi, tenants, accessLog);
+      console.mount(web);
+      server.requestHandler(web)
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
@@ -240,6 +285,55 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies a re-read deployment: workers added, removed (drained first), updated in place or replaced; the live
+   * fleet settings (allow-list, readiness, drain bound) switch over; other changed settings are logged as needing a
+   * restart. Only workers the file declared are touched (not those added through the API or by discovery).
+   */
+  public synchronized DeploymentDiff reload(DeploymentConfig next) {
+    DeploymentConfig running = config;
+    DeploymentDiff diff = DeploymentDiff.of(running, next);
+    config = new DeploymentConfig(startConfig.gateway(), startConfig.models(), next.workers(), next.fleet(), startConfig.kubernetes());
+    java.time.Duration drain = next.fleet().drainTimeout();
+    for (WorkerSpec w : diff.removed()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain);
+    }
+    for (WorkerSpec w : diff.added()) addDeclared(w);
+    for (WorkerSpec w : diff.updated()) {
+      registry.update(w.url(), live -> w.discoversModel() ? w.withModel(live.model()) : w);
+    }
+    for (WorkerSpec w : diff.replaced()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain).thenRun(() -> addDeclared(w));
+    }
+    log.info("config reloaded: {}", diff);
+    return diff;
+  }
+
+  private void addDeclared(WorkerSpec w) {
+    if (w.discoversModel()) {
+      discovery.discover(w);
+      return;
+    }
+    try {
+      registry.add(w);
+    } catch (IllegalArgumentException e) {
+      log.warn("config reload: {} (kept the registered one)", e.getMessage());
+    }
+  }
+
+  /**
+   * Watches the deployment file (and SIGHUP) and {@link #reload}s it when it changes. {@code adjust} re-applies
+   * what the command line overrode.
+   */
+  public ConfigWatcher watchConfig(Path file, UnaryOperator<DeploymentConfig> adjust, boolean sighup) {
+    ConfigWatcher w = new ConfigWatcher(file, () -> adjust.apply(ConfigLoader.load(file)), this::reload, java.time.Duration.ofMillis(200));
+    if (sighup) w.onSighup();
+    watcher = w;
+    return w;
+  }
+
   public int port() { return boundPort.get(); }
   public DeploymentConfig config() { return config; }
   public WorkerRegistry registry() { return registry; }
@@ -247,12 +341,17 @@ public final class Gateway implements AutoCloseable {
   public PolicyRegistry policies() { return policies; }
   public KvEventsService kvEvents() { return kvEvents; }
   public Vertx vertx() { return vertx; }
+  public GatewayMetrics metrics() { return metrics; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
   public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }
 
   @Override
   public void close() {
+    ConfigWatcher w = watcher;
+    if (w != null) w.close();
+    KubernetesDiscovery k = kubernetes;
+    if (k != null) k.close();
     discovery.close();
     health.close();
     loads.close();

@@ -18,13 +18,22 @@ public final class Exchange {
   private final RequestFacts facts;
   private final String requestId;
   private final long startNanos = System.nanoTime();
+  private final int priority;
+  private final ExchangeObserver observer;
   /** Line ends at the end of what was relayed so far; fewer than two means an SSE event is still open. */
   private int trailingNewlines = 2;
 
   public Exchange(HttpServerRequest request, RequestFacts facts, String requestId) {
+    this(request, facts, requestId, 0, ExchangeObserver.NONE);
+  }
+
+  /** @param priority the tenant's priority (its API key's {@code priority}; 0 without keys), for admission control */
+  public Exchange(HttpServerRequest request, RequestFacts facts, String requestId, int priority, ExchangeObserver observer) {
     this.request = request;
     this.facts = facts;
     this.requestId = requestId;
+    this.priority = priority;
+    this.observer = observer;
   }
 
   public HttpServerRequest request() { return request; }
@@ -34,6 +43,8 @@ public final class Exchange {
   public Buffer body() { return facts.body(); }
   public String requestId() { return requestId; }
   public long startNanos() { return startNanos; }
+  public int priority() { return priority; }
+  public ExchangeObserver observer() { return observer; }
 
   /** Whether the status line has gone to the client, after which only the body can still change. */
   public boolean responseStarted() {
@@ -48,6 +59,7 @@ public final class Exchange {
   /** Writes a chunk of a relayed body, remembering whether it left an SSE event open. */
   public void write(Buffer chunk) {
     trailingNewlines = trailingNewlines(chunk, trailingNewlines);
+    observer.body(chunk);
     response().write(chunk);
   }
 
@@ -68,6 +80,7 @@ public final class Exchange {
     r.setStatusCode(status);
     Headers.copyEndToEnd(workerHeaders, r.headers());
     r.putHeader(Headers.REQUEST_ID, requestId);
+    observer.body(body);
     r.end(body);
   }
 
