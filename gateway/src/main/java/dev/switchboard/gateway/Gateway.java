@@ -23,6 +23,7 @@ import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
 import dev.switchboard.gateway.worker.AttemptListener;
+import dev.switchboard.gateway.worker.CircuitBreaker;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
@@ -86,6 +87,11 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.policies = new PolicyRegistry(this::policyFor);
     registry.addListener(policies);
+    // Each worker's breaker takes its model's circuit_breaker settings as it joins; outcomes keep it current.
+    registry.addListener((snapshot, added, removed) -> {
+      for (Worker w : added) w.breaker().settings(config.circuitBreaker(w.model()));
+    });
+    attemptListeners.add(CircuitBreaker.FEED);
     this.upstream = new HttpWorkerClient(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);

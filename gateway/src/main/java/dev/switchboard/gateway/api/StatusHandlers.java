@@ -151,6 +151,9 @@ final class StatusHandlers {
     n.put("type", w.type().wireName());
     n.put("connection", w.connection().wireName());
     n.put("healthy", w.isHealthy());
+    n.put("available", w.isAvailable());
+    n.putObject("circuit_breaker").put("state", w.breaker().state().wireName())
+        .put("transitions", w.breaker().transitions());
     n.put("load", w.inFlight());
     n.put("priority", w.priority());
     n.put("cost", w.cost());

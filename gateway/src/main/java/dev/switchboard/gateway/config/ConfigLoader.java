@@ -2,6 +2,7 @@ package dev.switchboard.gateway.config;
 
 import dev.switchboard.gateway.policy.Policies;
 import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.worker.BreakerSettings;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
 import dev.switchboard.gateway.worker.WorkerSpec;
@@ -38,12 +39,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
-      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry");
+      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
-  private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms");
+  private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms", "max_backoff_ms", "budget_ratio");
+  private static final Set<String> BREAKER_FIELDS = Set.of("failure_threshold", "window_secs", "open_secs", "half_open_requests");
+  private static final Set<String> ADMISSION_FIELDS = Set.of("max_concurrent", "queue_size", "queue_timeout_secs");
   private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
-      "reasoning_parser", "tool_parser");
+      "reasoning_parser", "tool_parser", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
   private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
       "priority", "cost", "api_key", "labels");
 
@@ -85,7 +88,7 @@ public final class ConfigLoader {
     Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_FIELDS);
 
     GatewaySettings gateway = top.containsKey("gateway") ? gateway(top.get("gateway").getValueNode()) : GatewaySettings.DEFAULTS;
-    Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode()) : Map.of();
+    Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode(), gateway) : Map.of();
     List<WorkerSpec> workers = top.containsKey("workers") ? workers(top.get("workers").getValueNode()) : List.of();
     return new DeploymentConfig(gateway, models, workers);
   }
@@ -103,23 +106,64 @@ public final class ConfigLoader {
     }
     if (m.containsKey("connect_timeout_secs")) {
       long s = integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600);
-      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), Duration.ofSeconds(s),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), g.maxAttempts(), g.retryBackoff());
+      g = g.withConnectTimeout(Duration.ofSeconds(s));
     }
     if (m.containsKey("max_payload_bytes")) {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
     if (m.containsKey("api_key")) g = g.withApiKey(string(m, "api_key", "gateway.api_key"));
     if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
-    if (m.containsKey("retry")) {
-      Map<String, NodeTuple> r = mapping(m.get("retry").getValueNode(), "gateway.retry", RETRY_FIELDS);
-      int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", "gateway.retry.max_attempts", 1, 20) : g.maxAttempts();
-      Duration backoff = r.containsKey("backoff_ms")
-          ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
-      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.requestTimeout(), g.connectTimeout(),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff);
+    if (m.containsKey("retry")) g = g.withRetry(retry(m.get("retry").getValueNode(), "gateway.retry", g.retry()));
+    if (m.containsKey("circuit_breaker")) {
+      g = g.withCircuitBreaker(breaker(m.get("circuit_breaker").getValueNode(), "gateway.circuit_breaker", g.circuitBreaker()));
     }
+    if (m.containsKey("admission")) g = g.withAdmission(admission(m.get("admission").getValueNode(), "gateway.admission", g.admission()));
+    if (m.containsKey("drain_timeout_secs")) g = g.withDrainTimeout(drainTimeout(m, "gateway.drain_timeout_secs"));
     return g;
+  }
+
+  // ---- fault containment (gateway-wide, or per model on top of the gateway's values) ----
+
+  private RetrySettings retry(Node node, String f, RetrySettings base) {
+    Map<String, NodeTuple> r = mapping(node, f, RETRY_FIELDS);
+    int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", f + ".max_attempts", 1, 20) : base.maxAttempts();
+    Duration backoff = r.containsKey("backoff_ms") ? Duration.ofMillis(integer(r, "backoff_ms", f + ".backoff_ms", 0, 60_000)) : base.backoff();
+    Duration max = r.containsKey("max_backoff_ms") ? Duration.ofMillis(integer(r, "max_backoff_ms", f + ".max_backoff_ms", 0, 600_000)) : base.maxBackoff();
+    if (max.compareTo(backoff) < 0) {
+      if (!r.containsKey("max_backoff_ms")) {
+        max = backoff; // only backoff_ms was raised: the cap follows it
+      } else {
+        throw error(r.get("max_backoff_ms").getValueNode(), f + ".max_backoff_ms", max.toMillis() + " is below backoff_ms " + backoff.toMillis());
+      }
+    }
+    double ratio = base.budgetRatio();
+    if (r.containsKey("budget_ratio")) {
+      ratio = number(r, "budget_ratio", f + ".budget_ratio");
+      if (ratio > 1.0) throw error(r.get("budget_ratio").getValueNode(), f + ".budget_ratio", ratio + " is out of range [0, 1]");
+    }
+    return new RetrySettings(attempts, backoff, max, ratio);
+  }
+
+  private BreakerSettings breaker(Node node, String f, BreakerSettings base) {
+    Map<String, NodeTuple> b = mapping(node, f, BREAKER_FIELDS);
+    int threshold = b.containsKey("failure_threshold") ? (int) integer(b, "failure_threshold", f + ".failure_threshold", 0, 100_000) : base.failureThreshold();
+    Duration window = b.containsKey("window_secs") ? Duration.ofSeconds(integer(b, "window_secs", f + ".window_secs", 1, 86_400)) : base.window();
+    Duration open = b.containsKey("open_secs") ? Duration.ofSeconds(integer(b, "open_secs", f + ".open_secs", 1, 86_400)) : base.open();
+    int probes = b.containsKey("half_open_requests") ? (int) integer(b, "half_open_requests", f + ".half_open_requests", 1, 1000) : base.halfOpenRequests();
+    return new BreakerSettings(threshold, window, open, probes);
+  }
+
+  private AdmissionSettings admission(Node node, String f, AdmissionSettings base) {
+    Map<String, NodeTuple> a = mapping(node, f, ADMISSION_FIELDS);
+    int max = a.containsKey("max_concurrent") ? (int) integer(a, "max_concurrent", f + ".max_concurrent", 0, 10_000_000) : base.maxConcurrent();
+    int queue = a.containsKey("queue_size") ? (int) integer(a, "queue_size", f + ".queue_size", 0, 10_000_000) : base.queueSize();
+    Duration timeout = a.containsKey("queue_timeout_secs")
+        ? Duration.ofSeconds(integer(a, "queue_timeout_secs", f + ".queue_timeout_secs", 1, 86_400)) : base.queueTimeout();
+    return new AdmissionSettings(max, queue, timeout);
+  }
+
+  private Duration drainTimeout(Map<String, NodeTuple> m, String f) {
+    return Duration.ofSeconds(integer(m, "drain_timeout_secs", f, 0, 86_400));
   }
 
   private HealthSettings health(Node node) {
@@ -186,7 +230,7 @@ public final class ConfigLoader {
 
   // ---- models ----
 
-  private Map<String, ModelSettings> models(Node node) {
+  private Map<String, ModelSettings> models(Node node, GatewaySettings g) {
     if (!(node instanceof MappingNode mn)) throw error(node, "models", "must be a mapping of model name to settings");
     Map<String, ModelSettings> out = new LinkedHashMap<>();
     for (NodeTuple t : mn.getValue()) {
@@ -199,7 +243,11 @@ public final class ConfigLoader {
           m.containsKey("decode_policy") ? policy(m.get("decode_policy").getValueNode(), f + ".decode_policy") : null,
           m.containsKey("tokenizer") ? string(m, "tokenizer", f + ".tokenizer") : null,
           m.containsKey("reasoning_parser") ? string(m, "reasoning_parser", f + ".reasoning_parser") : null,
-          m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null));
+          m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null,
+          m.containsKey("retry") ? retry(m.get("retry").getValueNode(), f + ".retry", g.retry()) : null,
+          m.containsKey("circuit_breaker") ? breaker(m.get("circuit_breaker").getValueNode(), f + ".circuit_breaker", g.circuitBreaker()) : null,
+          m.containsKey("admission") ? admission(m.get("admission").getValueNode(), f + ".admission", g.admission()) : null,
+          m.containsKey("drain_timeout_secs") ? drainTimeout(m, f + ".drain_timeout_secs") : null));
     }
     return out;
   }

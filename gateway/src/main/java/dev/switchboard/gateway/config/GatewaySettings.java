@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.config;
 
 import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.worker.BreakerSettings;
 import dev.switchboard.gateway.worker.HealthSettings;
 import java.time.Duration;
 
@@ -10,46 +11,83 @@ import java.time.Duration;
  * @param requestTimeout how long a worker may take to start answering, and the longest silence inside a stream
  * @param maxPayloadBytes larger request bodies are refused with 413
  * @param apiKey clients must present it as {@code Authorization: Bearer}; {@code null} = open
- * @param maxAttempts attempts per request across workers, while nothing has been sent to the client yet
+ * @param retry attempts per request across workers (while nothing has been sent to the client yet), backoff, budget
+ * @param circuitBreaker each worker's breaker (models may override it for their workers)
+ * @param admission the gateway-wide concurrency limit and queue
+ * @param drainTimeout how long in-flight requests may run on after a drain starts (SIGTERM, {@code POST /drain})
  */
 public record GatewaySettings(String host, int port, PolicySpec policy, Duration requestTimeout,
-    Duration connectTimeout, long maxPayloadBytes, String apiKey, HealthSettings health, int maxAttempts,
-    Duration retryBackoff) {
+    Duration connectTimeout, long maxPayloadBytes, String apiKey, HealthSettings health, RetrySettings retry,
+    BreakerSettings circuitBreaker, AdmissionSettings admission, Duration drainTimeout) {
+
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   public static final GatewaySettings DEFAULTS = new GatewaySettings("0.0.0.0", 30000, PolicySpec.ROUND_ROBIN,
-      Duration.ofSeconds(1800), Duration.ofSeconds(10), 64L << 20, null, HealthSettings.DEFAULTS, 3,
-      Duration.ofMillis(50));
+      Duration.ofSeconds(1800), Duration.ofSeconds(10), 64L << 20, null, HealthSettings.DEFAULTS, RetrySettings.DEFAULTS,
+      BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT);
+
+  /** The settings before fault containment had its own sections (retry as attempts + initial backoff). */
+  public GatewaySettings(String host, int port, PolicySpec policy, Duration requestTimeout, Duration connectTimeout,
+      long maxPayloadBytes, String apiKey, HealthSettings health, int maxAttempts, Duration retryBackoff) {
+    this(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health,
+        new RetrySettings(maxAttempts, retryBackoff, RetrySettings.DEFAULTS.maxBackoff().compareTo(retryBackoff) < 0
+            ? retryBackoff : RetrySettings.DEFAULTS.maxBackoff(), RetrySettings.DEFAULTS.budgetRatio()),
+        BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT);
+  }
+
+  public int maxAttempts() { return retry.maxAttempts(); }
+  public Duration retryBackoff() { return retry.backoff(); }
 
   public GatewaySettings withHost(String h) {
-    return new GatewaySettings(h, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(h, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withPort(int p) {
-    return new GatewaySettings(host, p, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, p, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withPolicy(PolicySpec p) {
-    return new GatewaySettings(host, port, p, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, p, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withApiKey(String k) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, k, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, k, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withHealth(HealthSettings h) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, h, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, h, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withRequestTimeout(Duration t) {
-    return new GatewaySettings(host, port, policy, t, connectTimeout, maxPayloadBytes, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, t, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+  }
+
+  public GatewaySettings withConnectTimeout(Duration t) {
+    return new GatewaySettings(host, port, policy, requestTimeout, t, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withMaxPayloadBytes(long b) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, b, apiKey, health, maxAttempts, retryBackoff);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, b, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
   }
 
   public GatewaySettings withMaxAttempts(int n) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, n, retryBackoff);
+    return withRetry(new RetrySettings(n, retry.backoff(), retry.maxBackoff(), retry.budgetRatio()));
+  }
+
+  public GatewaySettings withRetry(RetrySettings r) {
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, r, circuitBreaker, admission, drainTimeout);
+  }
+
+  public GatewaySettings withCircuitBreaker(BreakerSettings b) {
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, b, admission, drainTimeout);
+  }
+
+  public GatewaySettings withAdmission(AdmissionSettings a) {
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, a, drainTimeout);
+  }
+
+  public GatewaySettings withDrainTimeout(Duration d) {
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, d);
   }
 
   /** {@code apiKey} is a secret: keep it out of logs. */

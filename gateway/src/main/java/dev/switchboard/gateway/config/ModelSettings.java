@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.config;
 
 import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.worker.BreakerSettings;
+import java.time.Duration;
 
 /**
  * Per-model overrides from the deployment file's {@code models:} section; {@code null} fields fall back to the
@@ -10,8 +12,18 @@ import dev.switchboard.gateway.policy.PolicySpec;
  * @param prefillPolicy the policy of its prefill pools (else {@code policy})
  * @param decodePolicy the policy of its decode pools (else {@code policy})
  * @param tokenizer a tokenizer directory or tokenizer.json, for gRPC workers
+ * @param retry the model's requests' retry settings
+ * @param circuitBreaker the breakers of the model's workers
+ * @param admission a concurrency limit of the model's own, on top of the gateway's
+ * @param drainTimeout how long the model's requests may run on during a drain
  */
 public record ModelSettings(PolicySpec policy, PolicySpec prefillPolicy, PolicySpec decodePolicy, String tokenizer,
-    String reasoningParser, String toolParser) {
+    String reasoningParser, String toolParser, RetrySettings retry, BreakerSettings circuitBreaker,
+    AdmissionSettings admission, Duration drainTimeout) {
   public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
+
+  public ModelSettings(PolicySpec policy, PolicySpec prefillPolicy, PolicySpec decodePolicy, String tokenizer,
+      String reasoningParser, String toolParser) {
+    this(policy, prefillPolicy, decodePolicy, tokenizer, reasoningParser, toolParser, null, null, null, null);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.exchange;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,10 @@ import java.io.UncheckedIOException;
 public final class RequestFacts implements SelectionContext {
   public static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    JSON.getFactory().setStreamReadConstraints(RequestLimits.CONSTRAINTS);
+  }
+
   private final Endpoint endpoint;
   private final Buffer body;
   private final MultiMap headers;
@@ -26,6 +31,7 @@ public final class RequestFacts implements SelectionContext {
   private boolean stream;
   private String user;
   private int n = 1;
+  private Integer priority;
 
   private ObjectNode tree;
   private String routingText;
@@ -62,12 +68,18 @@ public final class RequestFacts implements SelectionContext {
           case "stream" -> stream = booleanField(v, "stream");
           case "user" -> user = v == JsonToken.VALUE_NULL ? null : stringField(p, v, "user");
           case "n" -> n = v == JsonToken.VALUE_NULL ? 1 : intField(p, v, "n");
-          default -> p.skipChildren();
+          case "priority" -> priority = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+              ? p.getIntValue() : priorityField(p, v);
+          default -> {
+            if (!RequestLimits.check(p, name, v)) p.skipChildren();
+          }
         }
       }
       if (t != JsonToken.END_OBJECT) throw bad("request body is not valid JSON");
       if (p.nextToken() != null) throw bad("request body has data after the JSON object");
-    } catch (JsonParseException e) {
+    } catch (StreamConstraintsException e) {
+      throw bad("request body exceeds the gateway's JSON limits: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
       throw bad("request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -101,9 +113,20 @@ public final class RequestFacts implements SelectionContext {
 
   private static int intField(JsonParser p, JsonToken v, String name) throws IOException {
     if (v != JsonToken.VALUE_NUMBER_INT) throw new BadRequestException(OpenAiError.badRequest("'" + name + "' must be an integer, not " + describe(v), name));
+    if (p.getNumberType() != JsonParser.NumberType.INT) {
+      throw new BadRequestException(OpenAiError.badRequest("'" + name + "' is out of range: " + p.getText(), name));
+    }
     int value = p.getIntValue();
+    if (value > RequestLimits.MAX_N && name.equals("n")) throw RequestLimits.tooManyChoices(value);
     if (value < 1) throw new BadRequestException(OpenAiError.badRequest("'" + name + "' must be at least 1", name));
     return value;
+  }
+
+  /** {@code priority} of any other shape: null stays unset, anything else is refused. */
+  private static Integer priorityField(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) return null;
+    throw new BadRequestException(OpenAiError.badRequest("'priority' must be a 32-bit integer, not " + describe(v)
+        + (v == JsonToken.VALUE_NUMBER_INT ? " " + p.getText() : ""), "priority"));
   }
 
   private static BadRequestException bad(String message) {
@@ -118,6 +141,8 @@ public final class RequestFacts implements SelectionContext {
   public boolean stream() { return stream; }
   @Override public String user() { return user; }
   public int n() { return n; }
+  /** The body's {@code priority} (SGLang's: higher is served first), or null. */
+  public Integer priority() { return priority; }
 
   @Override
   public String header(String name) {

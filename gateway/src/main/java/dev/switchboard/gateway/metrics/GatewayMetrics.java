@@ -3,6 +3,7 @@ package dev.switchboard.gateway.metrics;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -44,6 +45,19 @@ public final class GatewayMetrics {
         .labelNames("worker", "model", "type")
         .callback(cb -> {
           for (Worker w : workers.snapshot().all()) cb.call(w.inFlight(), w.url(), w.model(), w.type().wireName());
+        }).register(registry);
+    // Owned by fault containment: each worker's circuit breaker (0 closed, 1 open, 2 half-open, as SGLang).
+    GaugeWithCallback.builder().name("switchboard_worker_circuit_state")
+        .help("Circuit breaker state of the worker: 0 closed, 1 open, 2 half-open")
+        .labelNames("worker", "model", "type")
+        .callback(cb -> {
+          for (Worker w : workers.snapshot().all()) cb.call(w.breaker().state().code, w.url(), w.model(), w.type().wireName());
+        }).register(registry);
+    CounterWithCallback.builder().name("switchboard_worker_circuit_transitions")
+        .help("Circuit breaker state changes of the worker")
+        .labelNames("worker", "model", "type")
+        .callback(cb -> {
+          for (Worker w : workers.snapshot().all()) cb.call(w.breaker().transitions(), w.url(), w.model(), w.type().wireName());
         }).register(registry);
     JvmMetrics.builder().register(registry);
   }

@@ -16,6 +16,7 @@ public final class Worker {
   private final boolean tls;
   private final String basePath;
   private final String id;
+  private final CircuitBreaker breaker;
 
   private volatile boolean healthy;
   private volatile boolean everChecked;
@@ -35,6 +36,7 @@ public final class Worker {
     String path = uri.getRawPath();
     this.basePath = path == null || path.equals("/") ? "" : stripTrailingSlash(path);
     this.id = idOf(spec.url());
+    this.breaker = new CircuitBreaker(spec.url());
   }
 
   /** A worker's id in the admin API and on the console: 16 hex digits of the URL's SHA-256, stable across restarts. */
@@ -74,8 +76,11 @@ public final class Worker {
   /** Whether at least one health check has completed for this worker. */
   public boolean everChecked() { return everChecked; }
 
-  /** Whether a request may be sent to this worker now. */
-  public boolean isAvailable() { return healthy; }
+  /** Whether a request may be sent to this worker now: healthy, and its circuit breaker lets requests through. */
+  public boolean isAvailable() { return healthy && breaker.allows(); }
+
+  /** Passive outlier detection from request outcomes (see {@link CircuitBreaker#FEED}). */
+  public CircuitBreaker breaker() { return breaker; }
 
   /** Health is owned by the health checker; returns whether the state changed. */
   boolean setHealthy(boolean value) {
@@ -92,6 +97,7 @@ public final class Worker {
   public Lease lease() {
     inFlight.incrementAndGet();
     processed.increment();
+    breaker.dispatched();
     return new Lease();
   }
 
