@@ -1,6 +1,10 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.ClientConnections;
+import dev.switchboard.gateway.api.Drain;
+import dev.switchboard.gateway.config.AdmissionSettings;
+import dev.switchboard.gateway.router.Admission;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
@@ -80,6 +84,10 @@ public final class Gateway implements AutoCloseable {
   private final List<String> deploymentIds = new ArrayList<>();
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Drain drain;
+  private final Admission admission;
+  /** Client connections open on all event loops (gateway.front.max_connections). */
+  private final AtomicInteger clientConnections = new AtomicInteger();
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -95,7 +103,13 @@ public final class Gateway implements AutoCloseable {
     this.upstream = new HttpWorkerClient(vertx, settings);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
-    RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
+    RetryRule retry = RetryRule.of(settings.retry());
+    this.drain = new Drain(vertx, config::drainTimeout);
+    Map<String, AdmissionSettings> perModel = new java.util.HashMap<>();
+    config.models().forEach((model, m) -> {
+      if (m.admission() != null) perModel.put(model, m.admission());
+    });
+    this.admission = new Admission(vertx, settings.admission(), perModel);
     this.routers = new RouterManager(registry, id -> createRouter(id, retry));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
@@ -193,6 +207,8 @@ public final class Gateway implements AutoCloseable {
       this.settings = settings;
     }
 
+    private ClientConnections connections;
+
     @Override
     public void start(Promise<Void> started) {
       HttpServerOptions options = new HttpServerOptions()
@@ -200,15 +216,25 @@ public final class Gateway implements AutoCloseable {
           .setPort(settings.port())
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
-          .setIdleTimeout(0);
+          .setMaxInitialLineLength(ApiRoutes.MAX_INITIAL_LINE)
+          .setMaxHeaderSize(ApiRoutes.MAX_HEADER_SIZE)
+          .setIdleTimeout(0); // idle and slow clients are ClientConnections' business
       HttpServer server = vertx.createHttpServer(options);
-      server.requestHandler(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics))
+      connections = new ClientConnections(vertx, settings.front(), clientConnections);
+      server.connectionHandler(connections::connected)
+          .invalidRequestHandler(ApiRoutes::invalidRequest)
+          .requestHandler(connections.requests(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics, drain, admission)))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
             started.complete();
           })
           .onFailure(started::fail);
+    }
+
+    @Override
+    public void stop() {
+      if (connections != null) connections.close();
     }
   }
 
@@ -218,6 +244,21 @@ public final class Gateway implements AutoCloseable {
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
   public Vertx vertx() { return vertx; }
+
+  /**
+   * Starts a graceful drain (as SIGTERM and {@code POST /drain} do): readiness 503, new requests 503, requests in
+   * flight end by their model's drain_timeout_secs. Completes when none is left.
+   */
+  public io.vertx.core.Future<Void> drain() { return drain.start(); }
+
+  /** The drain state (whether one has started, what is still in flight). */
+  public Drain drainState() { return drain; }
+
+  /** The admission limiter (gateway-wide and per-model counts). */
+  public Admission admission() { return admission; }
+
+  /** The consumers of attempt outcomes, in order (the attempt loop calls each). */
+  public List<AttemptListener> attemptListeners() { return attemptListeners; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
   public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }

@@ -8,7 +8,11 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.worker.WorkerRegistry;
+import dev.switchboard.gateway.router.Admission;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,22 +37,36 @@ public final class ApiRoutes {
       "/rerank", Endpoint.RERANK,
       "/v1/responses", Endpoint.RESPONSES);
 
+  /** The HTTP codec's limits (Vert.x's defaults, stated): longer request lines get 414, larger headers 431. */
+  public static final int MAX_INITIAL_LINE = 4096;
+  public static final int MAX_HEADER_SIZE = 8192;
+
   private ApiRoutes() {}
 
   public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
-      HttpWorkerClient upstream, GatewayMetrics metrics) {
+      HttpWorkerClient upstream, GatewayMetrics metrics, Drain drain, Admission admission) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
+    FrontGate gate = new FrontGate(drain, admission);
 
     ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
       // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
       if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
-      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics));
+      // Refused before the body is read: a draining gateway, a body that is not JSON.
+      web.post(e.getKey()).handler(ctx -> refuseEarly(ctx, drain));
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics, gate));
     }
+    // Starts a graceful drain. TODO(fleet): guard with the admin key once it exists; until then the gateway key.
+    if (keyCheck != null) web.post("/drain").handler(ctx -> requireKey(ctx, keyCheck));
+    web.post("/drain").handler(ctx -> {
+      drain.start();
+      ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end("{\"draining\":true,\"in_flight\":" + drain.inFlight() + "}");
+    });
 
-    StatusHandlers status = new StatusHandlers(routers, registry, upstream);
+    StatusHandlers status = new StatusHandlers(routers, registry, upstream, drain);
     web.get("/health").handler(StatusHandlers::ok);
     web.get("/liveness").handler(StatusHandlers::ok);
     web.get("/readiness").handler(status::readiness);
@@ -68,6 +86,50 @@ public final class ApiRoutes {
     web.errorHandler(400, ctx -> sendError(ctx, OpenAiError.badRequest("bad request")));
     web.errorHandler(500, ctx -> sendError(ctx, OpenAiError.internal("internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()))));
     return web;
+  }
+
+  private static void refuseEarly(RoutingContext ctx, Drain drain) {
+    if (drain.draining()) {
+      ctx.request().pause();
+      sendError(ctx, Drain.refusal());
+      return;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && !isJson(type)) {
+      ctx.request().pause();
+      sendError(ctx, new OpenAiError(415, "content-type must be application/json, not '" + type + "'",
+          "invalid_request_error", null, "unsupported_media_type"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** application/json, any {@code +json} type, with or without parameters (charset). */
+  static boolean isJson(String contentType) {
+    int semi = contentType.indexOf(';');
+    String media = (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json") || media.endsWith("+json") || media.isEmpty();
+  }
+
+  /**
+   * Requests the HTTP codec could not read (request line or headers too long, garbage): the status Vert.x would
+   * send (414, 431, 400) with an OpenAI-shaped body, then the connection closes.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    OpenAiError error;
+    if (cause instanceof TooLongHttpLineException) {
+      error = new OpenAiError(414, "the request line (URI) is longer than the gateway's limit of " + MAX_INITIAL_LINE + " bytes",
+          "invalid_request_error", null, "uri_too_long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = new OpenAiError(431, "the request headers are larger than the gateway's limit of " + MAX_HEADER_SIZE + " bytes",
+          "invalid_request_error", null, "headers_too_large");
+    } else {
+      error = OpenAiError.badRequest("the request is not valid HTTP" + (cause == null ? "" : ": " + cause.getMessage()));
+    }
+    request.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("connection", "close").end(error.toBuffer());
+    request.connection().close();
   }
 
   private static void assignRequestId(RoutingContext ctx) {
@@ -96,6 +158,8 @@ public final class ApiRoutes {
   static void sendError(RoutingContext ctx, OpenAiError error) {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed() || r.headWritten()) return;
+    // Busy or unavailable: tell clients when to come back instead of letting them hammer a failing fleet.
+    if (error.status() == 429 || error.status() == 503) r.putHeader("retry-after", Integer.toString(Admission.RETRY_AFTER_SECS));
     r.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error.toBuffer());
   }
 }

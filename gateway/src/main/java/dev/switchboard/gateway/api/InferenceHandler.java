@@ -30,12 +30,14 @@ final class InferenceHandler implements Handler<RoutingContext> {
   private final String endpointLabel;
   private final RouterManager routers;
   private final GatewayMetrics metrics;
+  private final FrontGate gate;
 
-  InferenceHandler(Endpoint endpoint, RouterManager routers, GatewayMetrics metrics) {
+  InferenceHandler(Endpoint endpoint, RouterManager routers, GatewayMetrics metrics, FrontGate gate) {
     this.endpoint = endpoint;
     this.endpointLabel = endpoint.path();
     this.routers = routers;
     this.metrics = metrics;
+    this.gate = gate;
   }
 
   @Override
@@ -63,7 +65,7 @@ final class InferenceHandler implements Handler<RoutingContext> {
     switch (selection) {
       case Selection.Routed routed -> {
         router[0] = routed.router().id().wireName();
-        routed.router().route(new Exchange(req, facts, requestId), routed.model());
+        gate.pass(ctx, facts, routed.model(), () -> routed.router().route(new Exchange(req, facts, requestId), routed.model()));
       }
       case Selection.Refused refused -> ApiRoutes.sendError(ctx, refused.error());
     }

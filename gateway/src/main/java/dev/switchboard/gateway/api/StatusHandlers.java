@@ -26,9 +26,11 @@ final class StatusHandlers {
   private final RouterManager routers;
   private final WorkerRegistry registry;
   private final HttpWorkerClient upstream;
+  private final Drain drain;
   private final long created = Instant.now().getEpochSecond();
 
-  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream) {
+  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, Drain drain) {
+    this.drain = drain;
     this.routers = routers;
     this.registry = registry;
     this.upstream = upstream;
@@ -41,8 +43,9 @@ final class StatusHandlers {
   /** 200 when every served model has a routable path now; 503 with the models that have none. */
   void readiness(RoutingContext ctx) {
     ObjectNode body = RequestFacts.JSON.createObjectNode();
-    boolean ready = routers.ready();
+    boolean ready = routers.ready() && !drain.draining();
     body.put("status", ready ? "ready" : "not ready");
+    if (drain.draining()) body.put("reason", "draining: the gateway is shutting down");
     ObjectNode models = body.putObject("models");
     for (String model : routers.servedModels()) {
       boolean servable = routers.routers().values().stream().anyMatch(r -> r.canServe(model));

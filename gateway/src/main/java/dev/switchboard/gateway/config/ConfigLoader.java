@@ -39,7 +39,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
-      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
+      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry", "circuit_breaker", "admission", "drain_timeout_secs", "front");
+  private static final Set<String> FRONT_FIELDS = Set.of("header_timeout_secs", "body_timeout_secs", "keep_alive_idle_secs", "max_connections");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
   private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms", "max_backoff_ms", "budget_ratio");
@@ -119,6 +120,7 @@ public final class ConfigLoader {
     }
     if (m.containsKey("admission")) g = g.withAdmission(admission(m.get("admission").getValueNode(), "gateway.admission", g.admission()));
     if (m.containsKey("drain_timeout_secs")) g = g.withDrainTimeout(drainTimeout(m, "gateway.drain_timeout_secs"));
+    if (m.containsKey("front")) g = g.withFront(front(m.get("front").getValueNode()));
     return g;
   }
 
@@ -160,6 +162,16 @@ public final class ConfigLoader {
     Duration timeout = a.containsKey("queue_timeout_secs")
         ? Duration.ofSeconds(integer(a, "queue_timeout_secs", f + ".queue_timeout_secs", 1, 86_400)) : base.queueTimeout();
     return new AdmissionSettings(max, queue, timeout);
+  }
+
+  private FrontSettings front(Node node) {
+    Map<String, NodeTuple> m = mapping(node, "gateway.front", FRONT_FIELDS);
+    FrontSettings d = FrontSettings.DEFAULTS;
+    Duration header = m.containsKey("header_timeout_secs") ? Duration.ofSeconds(integer(m, "header_timeout_secs", "gateway.front.header_timeout_secs", 1, 3_600)) : d.headerTimeout();
+    Duration body = m.containsKey("body_timeout_secs") ? Duration.ofSeconds(integer(m, "body_timeout_secs", "gateway.front.body_timeout_secs", 1, 3_600)) : d.bodyTimeout();
+    Duration idle = m.containsKey("keep_alive_idle_secs") ? Duration.ofSeconds(integer(m, "keep_alive_idle_secs", "gateway.front.keep_alive_idle_secs", 1, 86_400)) : d.keepAliveIdle();
+    int max = m.containsKey("max_connections") ? (int) integer(m, "max_connections", "gateway.front.max_connections", 1, 10_000_000) : d.maxConnections();
+    return new FrontSettings(header, body, idle, max);
   }
 
   private Duration drainTimeout(Map<String, NodeTuple> m, String f) {

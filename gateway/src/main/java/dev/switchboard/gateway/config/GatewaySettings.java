@@ -15,16 +15,17 @@ import java.time.Duration;
  * @param circuitBreaker each worker's breaker (models may override it for their workers)
  * @param admission the gateway-wide concurrency limit and queue
  * @param drainTimeout how long in-flight requests may run on after a drain starts (SIGTERM, {@code POST /drain})
+ * @param front client-side protections: header/body read timeouts, keep-alive idle timeout, connection limit
  */
 public record GatewaySettings(String host, int port, PolicySpec policy, Duration requestTimeout,
     Duration connectTimeout, long maxPayloadBytes, String apiKey, HealthSettings health, RetrySettings retry,
-    BreakerSettings circuitBreaker, AdmissionSettings admission, Duration drainTimeout) {
+    BreakerSettings circuitBreaker, AdmissionSettings admission, Duration drainTimeout, FrontSettings front) {
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   public static final GatewaySettings DEFAULTS = new GatewaySettings("0.0.0.0", 30000, PolicySpec.ROUND_ROBIN,
       Duration.ofSeconds(1800), Duration.ofSeconds(10), 64L << 20, null, HealthSettings.DEFAULTS, RetrySettings.DEFAULTS,
-      BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT);
+      BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT, FrontSettings.DEFAULTS);
 
   /** The settings before fault containment had its own sections (retry as attempts + initial backoff). */
   public GatewaySettings(String host, int port, PolicySpec policy, Duration requestTimeout, Duration connectTimeout,
@@ -32,42 +33,42 @@ public record GatewaySettings(String host, int port, PolicySpec policy, Duration
     this(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health,
         new RetrySettings(maxAttempts, retryBackoff, RetrySettings.DEFAULTS.maxBackoff().compareTo(retryBackoff) < 0
             ? retryBackoff : RetrySettings.DEFAULTS.maxBackoff(), RetrySettings.DEFAULTS.budgetRatio()),
-        BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT);
+        BreakerSettings.DEFAULTS, AdmissionSettings.DEFAULTS, DEFAULT_DRAIN_TIMEOUT, FrontSettings.DEFAULTS);
   }
 
   public int maxAttempts() { return retry.maxAttempts(); }
   public Duration retryBackoff() { return retry.backoff(); }
 
   public GatewaySettings withHost(String h) {
-    return new GatewaySettings(h, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(h, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withPort(int p) {
-    return new GatewaySettings(host, p, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, p, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withPolicy(PolicySpec p) {
-    return new GatewaySettings(host, port, p, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, p, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withApiKey(String k) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, k, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, k, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withHealth(HealthSettings h) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, h, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, h, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withRequestTimeout(Duration t) {
-    return new GatewaySettings(host, port, policy, t, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, t, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withConnectTimeout(Duration t) {
-    return new GatewaySettings(host, port, policy, requestTimeout, t, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, t, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withMaxPayloadBytes(long b) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, b, apiKey, health, retry, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, b, apiKey, health, retry, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withMaxAttempts(int n) {
@@ -75,19 +76,23 @@ public record GatewaySettings(String host, int port, PolicySpec policy, Duration
   }
 
   public GatewaySettings withRetry(RetrySettings r) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, r, circuitBreaker, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, r, circuitBreaker, admission, drainTimeout, front);
   }
 
   public GatewaySettings withCircuitBreaker(BreakerSettings b) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, b, admission, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, b, admission, drainTimeout, front);
   }
 
   public GatewaySettings withAdmission(AdmissionSettings a) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, a, drainTimeout);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, a, drainTimeout, front);
   }
 
   public GatewaySettings withDrainTimeout(Duration d) {
-    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, d);
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, d, front);
+  }
+
+  public GatewaySettings withFront(FrontSettings f) {
+    return new GatewaySettings(host, port, policy, requestTimeout, connectTimeout, maxPayloadBytes, apiKey, health, retry, circuitBreaker, admission, drainTimeout, f);
   }
 
   /** {@code apiKey} is a secret: keep it out of logs. */

@@ -13,6 +13,7 @@ public final class Exchange {
   private final HttpServerRequest request;
   private final RequestFacts facts;
   private final String requestId;
+  private final String workerRequestId = WorkerRequestIds.next();
   private final long startNanos = System.nanoTime();
 
   public Exchange(HttpServerRequest request, RequestFacts facts, String requestId) {
@@ -26,7 +27,13 @@ public final class Exchange {
   public RequestFacts facts() { return facts; }
   public Endpoint endpoint() { return facts.endpoint(); }
   public Buffer body() { return facts.body(); }
+  /** The client's request id (its {@code x-request-id} when sane): for responses, correlation and logs only. */
   public String requestId() { return requestId; }
+  /**
+   * The id the gateway uses with workers (x-request-id upstream, gRPC request_id, abort target). Always made by the
+   * gateway: a client that knows or reuses another request's id can never name that request to a worker.
+   */
+  public String workerRequestId() { return workerRequestId; }
   public long startNanos() { return startNanos; }
 
   /** Whether the status line has gone to the client, after which only the body can still change. */
@@ -55,6 +62,7 @@ public final class Exchange {
       }
       return;
     }
+    if (error.status() == 503 || error.status() == 429) r.putHeader("retry-after", "1");
     r.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(error.toBuffer());

@@ -52,7 +52,7 @@ public final class HttpWorkerClient implements AutoCloseable {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (exchange != null) {
       Headers.copyEndToEnd(exchange.request().headers(), headers);
-      headers.set(Headers.REQUEST_ID, exchange.requestId());
+      headers.set(Headers.REQUEST_ID, exchange.workerRequestId());
     }
     if (worker.apiKey() != null) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
     ro.setHeaders(headers);

@@ -103,7 +103,7 @@ final class GenerateRun {
     }
     Targets.Chosen chosen = (Targets.Chosen) targets;
     attempt++;
-    GenerateRequest request = chosen.request().toBuilder().setRequestId(exchange.requestId()).build();
+    GenerateRequest request = chosen.request().toBuilder().setRequestId(exchange.workerRequestId()).build();
     if (chosen.prefill() != null) {
       tried.add(chosen.prefill());
       prefillStream = open(chosen.prefill(), request, false);
@@ -270,7 +270,7 @@ final class GenerateRun {
   private void stop(Started s, String reason) {
     s.lease.release();
     // Abort first: a worker that sees the cancellation first forgets the request id before the Abort arrives.
-    if (!s.completed) client.abort(s.worker, exchange.requestId(), reason);
+    if (!s.completed) client.abort(s.worker, exchange.workerRequestId(), reason);
     if (s.call != null) s.call.cancel(reason);
   }
 }

@@ -1,0 +1,45 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.exchange.RequestFacts;
+import dev.switchboard.gateway.router.Admission;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one call between choosing a router and routing: the request is tracked for drain, waits for admission
+ * (gateway-wide and per model, by priority), and routes once admitted; its slots are given back when the response
+ * ends, however it ends (last byte, reset, client gone — also while still queued).
+ */
+final class FrontGate {
+  static final String PRIORITY_HEADER = "x-priority";
+
+  private final Drain drain;
+  private final Admission admission;
+
+  FrontGate(Drain drain, Admission admission) {
+    this.drain = drain;
+    this.admission = admission;
+  }
+
+  void pass(RoutingContext ctx, RequestFacts facts, String model, Runnable route) {
+    HttpServerRequest req = ctx.request();
+    int priority;
+    try {
+      priority = Admission.priority(req.getHeader(PRIORITY_HEADER), facts.priority());
+    } catch (IllegalArgumentException e) {
+      ApiRoutes.sendError(ctx, OpenAiError.badRequest(e.getMessage()));
+      return;
+    }
+    if (!drain.track(req, model, facts.stream())) {
+      ApiRoutes.sendError(ctx, Drain.refusal());
+      return;
+    }
+    Admission.Ticket ticket = admission.ticket(model, priority);
+    ctx.addEndHandler(v -> {
+      ticket.release();
+      drain.untrack(req);
+    });
+    ticket.start(route, error -> ApiRoutes.sendError(ctx, error));
+  }
+}
