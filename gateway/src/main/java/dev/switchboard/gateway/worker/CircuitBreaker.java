@@ -85,7 +85,7 @@ public final class CircuitBreaker {
 
   /** A request was sent to the worker (its lease was taken): in half-open it is one of the probes. */
   public void dispatched() {
-    if (state == State.HALF_OPEN) probesInFlight.incrementAndGet();
+    if (state() == State.HALF_OPEN) probesInFlight.incrementAndGet();
   }
 
   /** Records how an attempt on the worker ended. */
