@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,8 @@ public final class Drain {
   private final Function<String, Duration> timeoutOf;
   /** In-flight inference responses and their models ("" when unknown). */
   private final Map<HttpServerRequest, InFlight> inFlight = new ConcurrentHashMap<>();
-  private final AtomicReference<Promise<Void>> drained = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Promise<Void> drained = Promise.promise();
   private volatile boolean draining;
 
   private record InFlight(String model, boolean stream) {}
@@ -57,20 +57,19 @@ public final class Drain {
 
   /** Starts draining (idempotent); the future completes once every request in flight has ended. */
   public Future<Void> start() {
-    Promise<Void> fresh = Promise.promise();
-    if (!drained.compareAndSet(null, fresh)) return drained.get().future();
+    if (!started.compareAndSet(false, true)) return drained.future();
     draining = true;
     log.info("draining: {} requests in flight; new requests get 503", inFlight.size());
     if (inFlight.isEmpty()) {
       complete();
-      return fresh.future();
+      return drained.future();
     }
     Map<Duration, Boolean> timeouts = new ConcurrentHashMap<>();
     for (InFlight f : inFlight.values()) timeouts.put(timeoutOf.apply(f.model().isEmpty() ? null : f.model()), true);
     for (Duration timeout : timeouts.keySet()) {
       vertx.setTimer(Math.max(1, timeout.toMillis()), t -> cutOff(timeout));
     }
-    return fresh.future();
+    return drained.future();
   }
 
   /** Ends every request whose model's drain timeout is {@code timeout}. */
@@ -99,9 +98,11 @@ public final class Drain {
   }
 
   private void complete() {
-    Promise<Void> p = drained.get();
-    if (p != null) p.tryComplete();
+    drained.tryComplete();
   }
+
+  /** Completes when a drain (started by anyone) has finished; never before one starts. */
+  public Future<Void> finished() { return drained.future(); }
 
   /** The error a request gets while the gateway drains. */
   static OpenAiError refusal() {
