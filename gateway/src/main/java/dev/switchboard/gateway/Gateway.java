@@ -218,6 +218,8 @@ public final class Gateway implements AutoCloseable {
           .setCompressionSupported(false)
           .setMaxInitialLineLength(ApiRoutes.MAX_INITIAL_LINE)
           .setMaxHeaderSize(ApiRoutes.MAX_HEADER_SIZE)
+          // HTTP/1.1 only: h2c detection would hold a connection back from the connection handler until it sends bytes
+          .setHttp2ClearTextEnabled(false)
           .setIdleTimeout(0); // idle and slow clients are ClientConnections' business
       HttpServer server = vertx.createHttpServer(options);
       connections = new ClientConnections(vertx, settings.front(), clientConnections);
