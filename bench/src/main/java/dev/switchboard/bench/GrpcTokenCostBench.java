@@ -102,7 +102,7 @@ public final class GrpcTokenCostBench implements Callable<Integer> {
       GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0)
           .withHealth(new HealthSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 1, "/health"));
       DeploymentConfig config = new DeploymentConfig(g,
-          Map.of(MODEL, new ModelSettings(null, null, null, dir.toString(), null, null)),
+          Map.of(MODEL, ModelSettings.NONE.withTokenizer(dir.toString())),
           List.of(WorkerSpec.of(scheduler.url(), MODEL, WorkerType.REGULAR, ConnectionMode.GRPC)));
       try (Gateway gateway = Gateway.start(config)) {
         OverheadBench.awaitReady(gateway);

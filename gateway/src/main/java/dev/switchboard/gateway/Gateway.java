@@ -5,9 +5,11 @@ import dev.switchboard.gateway.api.ClientConnections;
 import dev.switchboard.gateway.api.Drain;
 import dev.switchboard.gateway.config.AdmissionSettings;
 import dev.switchboard.gateway.router.Admission;
+import dev.switchboard.gateway.worker.CircuitBreaker;
 import dev.switchboard.gateway.config.DeploymentConfig;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
+import dev.switchboard.gateway.config.Timeouts;
 import dev.switchboard.gateway.grpc.GrpcHealthProbe;
 import dev.switchboard.gateway.grpc.ModelInfo;
 import dev.switchboard.gateway.grpc.GrpcWorkerClient;
@@ -15,19 +17,17 @@ import dev.switchboard.gateway.grpc.WorkerChannels;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
 import dev.switchboard.gateway.policy.PolicySpec;
-import dev.switchboard.gateway.router.http.HttpPdRouter;
-import dev.switchboard.gateway.router.http.HttpRegularRouter;
+import dev.switchboard.gateway.router.http.HttpRouters;
+import dev.switchboard.gateway.router.pipeline.Pipeline;
 import dev.switchboard.gateway.router.RetryRule;
 import dev.switchboard.gateway.router.InferenceRouter;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.RouterManager;
-import dev.switchboard.gateway.router.grpc.GrpcPdRouter;
-import dev.switchboard.gateway.router.grpc.GrpcRegularRouter;
+import dev.switchboard.gateway.router.grpc.GrpcRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
 import dev.switchboard.gateway.worker.AttemptListener;
-import dev.switchboard.gateway.worker.CircuitBreaker;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
 import dev.switchboard.gateway.worker.HealthProbe;
@@ -100,24 +100,24 @@ public final class Gateway implements AutoCloseable {
       for (Worker w : added) w.breaker().settings(config.circuitBreaker(w.model()));
     });
     attemptListeners.add(CircuitBreaker.FEED);
-    this.upstream = new HttpWorkerClient(vertx, settings);
+    this.upstream = new HttpWorkerClient(vertx);
     this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
-    RetryRule retry = RetryRule.of(settings.retry());
     this.drain = new Drain(vertx, config::drainTimeout);
     Map<String, AdmissionSettings> perModel = new java.util.HashMap<>();
     config.models().forEach((model, m) -> {
       if (m.admission() != null) perModel.put(model, m.admission());
     });
     this.admission = new Admission(vertx, settings.admission(), perModel);
-    this.routers = new RouterManager(registry, id -> createRouter(id, retry));
+    this.grpc = new GrpcWorkerClient(new WorkerChannels());
+    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
+    Pipeline pipeline = new Pipeline(vertx, registry, policies, config::retry, this::timeoutsFor, metrics, attemptListeners);
+    this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
-    this.grpc = new GrpcWorkerClient(new WorkerChannels(), settings.requestTimeout());
     registry.addListener((snapshot, added, removed) -> {
       for (Worker w : removed) if (w.connection() == ConnectionMode.GRPC) grpc.channels().forget(w.url());
     });
-    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     HealthProbe grpcProbe = new GrpcHealthProbe(grpc.channels(), settings.health().timeout());
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
@@ -141,13 +141,18 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private Optional<InferenceRouter> createRouter(RouterId id, RetryRule retry) {
+  private InferenceRouter createRouter(RouterId id, Pipeline pipeline) {
     return switch (id) {
-      case HTTP_REGULAR -> Optional.of(new HttpRegularRouter(vertx, registry, policies, upstream, retry, metrics));
-      case HTTP_PD -> Optional.of(new HttpPdRouter(vertx, registry, policies, upstream, retry, metrics));
-      case GRPC_REGULAR -> Optional.of(new GrpcRegularRouter(vertx, registry, policies, grpc, tokenizers, retry, metrics));
-      case GRPC_PD -> Optional.of(new GrpcPdRouter(vertx, registry, policies, grpc, tokenizers, retry, metrics));
+      case HTTP_REGULAR -> HttpRouters.regular(pipeline, upstream);
+      case HTTP_PD -> HttpRouters.pd(pipeline, upstream);
+      case GRPC_REGULAR, GRPC_PD -> new GrpcRouter(id, vertx, pipeline, grpc, tokenizers);
     };
+  }
+
+  /** A model's deadlines: its own {@code models.M.timeouts} over the gateway's. */
+  private Timeouts timeoutsFor(String model) {
+    Timeouts own = config.model(model).timeouts();
+    return own != null ? own : config.gateway().timeouts();
   }
 
   /** Loads the configured tokenizers of gRPC-served models in the background, ahead of their first request. */

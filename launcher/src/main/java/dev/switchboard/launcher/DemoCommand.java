@@ -63,8 +63,7 @@ final class DemoCommand implements Callable<Integer> {
           sims.add(sim);
           workers.add(new WorkerSpec(sim.url(), w.model(), w.type(), w.connection(), null, w.priority(), w.cost(), w.apiKey(), w.labels()));
           ModelSettings m = models.getOrDefault(w.model(), ModelSettings.NONE);
-          models.put(w.model(), new ModelSettings(m.policy(), m.prefillPolicy(), m.decodePolicy(), tokenizer.toString(),
-              m.reasoningParser(), m.toolParser()));
+          models.put(w.model(), m.withTokenizer(tokenizer.toString()));
           continue;
         }
         SimRole role = switch (w.type()) {

@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     if (apiKey != null) g = g.withApiKey(apiKey);
     if (requestTimeoutSecs != null) {
       if (requestTimeoutSecs < 1) throw new ConfigException("--request-timeout-secs: must be >= 1");
-      g = g.withRequestTimeout(Duration.ofSeconds(requestTimeoutSecs));
+      g = g.withTimeouts(g.timeouts().withFirstByte(Duration.ofSeconds(requestTimeoutSecs)).withIdle(Duration.ofSeconds(requestTimeoutSecs)));
     }
     return g;
   }

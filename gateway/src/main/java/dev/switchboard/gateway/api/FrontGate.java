@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.router.Admission;
@@ -22,8 +23,9 @@ final class FrontGate {
     this.admission = admission;
   }
 
-  void pass(RoutingContext ctx, RequestFacts facts, String model, Runnable route) {
+  void pass(RoutingContext ctx, Exchange exchange, String model, Runnable route) {
     HttpServerRequest req = ctx.request();
+    RequestFacts facts = exchange.facts();
     int priority;
     try {
       priority = Admission.priority(req.getHeader(PRIORITY_HEADER), facts.priority());
@@ -31,14 +33,14 @@ final class FrontGate {
       ApiRoutes.sendError(ctx, OpenAiError.badRequest(e.getMessage()));
       return;
     }
-    if (!drain.track(req, model, facts.stream())) {
+    if (!drain.track(exchange, model)) {
       ApiRoutes.sendError(ctx, Drain.refusal());
       return;
     }
     Admission.Ticket ticket = admission.ticket(model, priority);
     ctx.addEndHandler(v -> {
       ticket.release();
-      drain.untrack(req);
+      drain.untrack(exchange);
     });
     ticket.start(route, error -> ApiRoutes.sendError(ctx, error));
   }

@@ -6,7 +6,6 @@ import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
-import dev.switchboard.gateway.policy.WorkerConstraints;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.Selection;
 import dev.switchboard.gateway.worker.ConnectionMode;
@@ -54,18 +53,16 @@ final class InferenceHandler implements Handler<RoutingContext> {
     try {
       facts = RequestFacts.scan(endpoint, body, req.headers());
       connection = connectionPreference(req.getHeader(CONNECTION_HEADER));
-      workerConstraints(facts);
     } catch (BadRequestException e) {
       ApiRoutes.sendError(ctx, e.error());
       return;
     }
-    // Embeddings and responses are never prefill/decode work: ask for a regular router where the model has one.
-    boolean preferPd = endpoint != Endpoint.EMBEDDINGS && endpoint != Endpoint.RESPONSES && preferPd(req.getHeader(PREFER_PD_HEADER));
-    Selection selection = routers.select(facts.model(), connection, preferPd);
+    Selection selection = routers.select(facts.model(), connection, preferPd(req.getHeader(PREFER_PD_HEADER)), endpoint);
     switch (selection) {
       case Selection.Routed routed -> {
         router[0] = routed.router().id().wireName();
-        gate.pass(ctx, facts, routed.model(), () -> routed.router().route(new Exchange(req, facts, requestId), routed.model()));
+        Exchange exchange = new Exchange(req, facts, requestId);
+        gate.pass(ctx, exchange, routed.model(), () -> routed.router().route(exchange, routed.model()));
       }
       case Selection.Refused refused -> ApiRoutes.sendError(ctx, refused.error());
     }
@@ -79,15 +76,6 @@ final class InferenceHandler implements Handler<RoutingContext> {
           "header " + CONNECTION_HEADER + " must be http, grpc or any, not '" + header + "'"));
     }
     return mode;
-  }
-
-  /** Rejects malformed {@code x-worker-priority} / {@code x-max-cost} headers before any routing. */
-  private static void workerConstraints(RequestFacts facts) {
-    try {
-      WorkerConstraints.of(facts);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequestException(OpenAiError.badRequest(e.getMessage()));
-    }
   }
 
   /** PD is preferred unless the client says {@code false} or {@code 0}. */

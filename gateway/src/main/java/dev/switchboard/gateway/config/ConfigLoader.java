@@ -39,15 +39,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
-      "connect_timeout_secs", "max_payload_bytes", "api_key", "health_check", "retry", "circuit_breaker", "admission", "drain_timeout_secs", "front");
+      "connect_timeout_secs", "timeouts", "max_payload_bytes", "api_key", "health_check", "retry",
+      "circuit_breaker", "admission", "drain_timeout_secs", "front");
   private static final Set<String> FRONT_FIELDS = Set.of("header_timeout_secs", "body_timeout_secs", "keep_alive_idle_secs", "max_connections");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
   private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms", "max_backoff_ms", "budget_ratio");
   private static final Set<String> BREAKER_FIELDS = Set.of("failure_threshold", "window_secs", "open_secs", "half_open_requests");
   private static final Set<String> ADMISSION_FIELDS = Set.of("max_concurrent", "queue_size", "queue_timeout_secs");
+  private static final Set<String> TIMEOUT_FIELDS = Set.of("connect_secs", "first_byte_secs", "idle_secs", "total_secs");
   private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
-      "reasoning_parser", "tool_parser", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
+      "reasoning_parser", "tool_parser", "timeouts", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
   private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
       "priority", "cost", "api_key", "labels");
 
@@ -102,13 +104,17 @@ public final class ConfigLoader {
     if (m.containsKey("host")) g = g.withHost(string(m, "host", "gateway.host"));
     if (m.containsKey("port")) g = g.withPort((int) integer(m, "port", "gateway.port", 1, 65535));
     if (m.containsKey("policy")) g = g.withPolicy(policy(m.get("policy").getValueNode(), "gateway.policy"));
+    Timeouts t = g.timeouts();
+    // request_timeout_secs / connect_timeout_secs: the keys before gateway.timeouts, still honoured
     if (m.containsKey("request_timeout_secs")) {
-      g = g.withRequestTimeout(Duration.ofSeconds(integer(m, "request_timeout_secs", "gateway.request_timeout_secs", 1, 86_400)));
+      Duration d = Duration.ofSeconds(integer(m, "request_timeout_secs", "gateway.request_timeout_secs", 1, 86_400));
+      t = t.withFirstByte(d).withIdle(d);
     }
     if (m.containsKey("connect_timeout_secs")) {
-      long s = integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600);
-      g = g.withConnectTimeout(Duration.ofSeconds(s));
+      t = t.withConnect(Duration.ofSeconds(integer(m, "connect_timeout_secs", "gateway.connect_timeout_secs", 1, 3_600)));
     }
+    if (m.containsKey("timeouts")) t = timeouts(m.get("timeouts").getValueNode(), "gateway.timeouts", t);
+    g = g.withTimeouts(t);
     if (m.containsKey("max_payload_bytes")) {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
@@ -122,6 +128,17 @@ public final class ConfigLoader {
     if (m.containsKey("drain_timeout_secs")) g = g.withDrainTimeout(drainTimeout(m, "gateway.drain_timeout_secs"));
     if (m.containsKey("front")) g = g.withFront(front(m.get("front").getValueNode()));
     return g;
+  }
+
+  /** A {@code timeouts:} mapping; keys left out keep {@code base}'s value. Zero means no limit. */
+  private Timeouts timeouts(Node node, String field, Timeouts base) {
+    Map<String, NodeTuple> m = mapping(node, field, TIMEOUT_FIELDS);
+    Timeouts t = base;
+    if (m.containsKey("connect_secs")) t = t.withConnect(Duration.ofSeconds(integer(m, "connect_secs", field + ".connect_secs", 0, 3_600)));
+    if (m.containsKey("first_byte_secs")) t = t.withFirstByte(Duration.ofSeconds(integer(m, "first_byte_secs", field + ".first_byte_secs", 0, 86_400)));
+    if (m.containsKey("idle_secs")) t = t.withIdle(Duration.ofSeconds(integer(m, "idle_secs", field + ".idle_secs", 0, 86_400)));
+    if (m.containsKey("total_secs")) t = t.withTotal(Duration.ofSeconds(integer(m, "total_secs", field + ".total_secs", 0, 604_800)));
+    return t;
   }
 
   // ---- fault containment (gateway-wide, or per model on top of the gateway's values) ----
@@ -242,7 +259,7 @@ public final class ConfigLoader {
 
   // ---- models ----
 
-  private Map<String, ModelSettings> models(Node node, GatewaySettings g) {
+  private Map<String, ModelSettings> models(Node node, GatewaySettings gateway) {
     if (!(node instanceof MappingNode mn)) throw error(node, "models", "must be a mapping of model name to settings");
     Map<String, ModelSettings> out = new LinkedHashMap<>();
     for (NodeTuple t : mn.getValue()) {
@@ -256,9 +273,10 @@ public final class ConfigLoader {
           m.containsKey("tokenizer") ? string(m, "tokenizer", f + ".tokenizer") : null,
           m.containsKey("reasoning_parser") ? string(m, "reasoning_parser", f + ".reasoning_parser") : null,
           m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null,
-          m.containsKey("retry") ? retry(m.get("retry").getValueNode(), f + ".retry", g.retry()) : null,
-          m.containsKey("circuit_breaker") ? breaker(m.get("circuit_breaker").getValueNode(), f + ".circuit_breaker", g.circuitBreaker()) : null,
-          m.containsKey("admission") ? admission(m.get("admission").getValueNode(), f + ".admission", g.admission()) : null,
+          m.containsKey("timeouts") ? timeouts(m.get("timeouts").getValueNode(), f + ".timeouts", gateway.timeouts()) : null,
+          m.containsKey("retry") ? retry(m.get("retry").getValueNode(), f + ".retry", gateway.retry()) : null,
+          m.containsKey("circuit_breaker") ? breaker(m.get("circuit_breaker").getValueNode(), f + ".circuit_breaker", gateway.circuitBreaker()) : null,
+          m.containsKey("admission") ? admission(m.get("admission").getValueNode(), f + ".admission", gateway.admission()) : null,
           m.containsKey("drain_timeout_secs") ? drainTimeout(m, f + ".drain_timeout_secs") : null));
     }
     return out;

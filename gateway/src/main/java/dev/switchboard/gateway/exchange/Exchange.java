@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.exchange;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -10,11 +11,20 @@ import io.vertx.core.http.HttpServerResponse;
  * routing needs, and the request id every response carries.
  */
 public final class Exchange {
+  private static final Buffer EVENT_END = Buffer.buffer("\n\n");
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
   private final HttpServerRequest request;
   private final RequestFacts facts;
   private final String requestId;
   private final String workerRequestId = WorkerRequestIds.next();
   private final long startNanos = System.nanoTime();
+  /** The event loop the request arrived on (null outside Vert.x, in unit tests). */
+  private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+  /** Set by whoever runs the request (the attempt loop): ends it from outside, its workers' requests too. */
+  private java.util.function.Consumer<OpenAiError> stopper;
+  /** Line ends at the end of what was relayed so far; fewer than two means an SSE event is still open. */
+  private int trailingNewlines = 2;
 
   public Exchange(HttpServerRequest request, RequestFacts facts, String requestId) {
     this.request = request;
@@ -35,6 +45,8 @@ public final class Exchange {
    */
   public String workerRequestId() { return workerRequestId; }
   public long startNanos() { return startNanos; }
+  /** The request's event loop, where anything that touches the exchange from elsewhere must run; may be null. */
+  public io.vertx.core.Context context() { return context; }
 
   /** Whether the status line has gone to the client, after which only the body can still change. */
   public boolean responseStarted() {
@@ -46,17 +58,59 @@ public final class Exchange {
     return response().ended() || response().closed();
   }
 
+  /** Writes a chunk of a relayed body, remembering whether it left an SSE event open. */
+  public void write(Buffer chunk) {
+    trailingNewlines = trailingNewlines(chunk, trailingNewlines);
+    response().write(chunk);
+  }
+
+  static int trailingNewlines(Buffer chunk, int before) {
+    int count = 0;
+    for (int i = chunk.length() - 1; i >= 0; i--) {
+      byte b = chunk.getByte(i);
+      if (b == '\n') count++;
+      else if (b != '\r') return count;
+    }
+    return before + count;
+  }
+
+  /** Sends a worker's complete answer (an error it gave that is the client's answer after all). */
+  public void answer(int status, MultiMap workerHeaders, Buffer body) {
+    HttpServerResponse r = response();
+    if (r.ended() || r.closed()) return;
+    r.setStatusCode(status);
+    Headers.copyEndToEnd(workerHeaders, r.headers());
+    r.putHeader(Headers.REQUEST_ID, requestId);
+    r.end(body);
+  }
+
   /**
-   * Answers with an error: a JSON body; or, once a stream has started, an SSE error event and {@code [DONE]};
-   * or, once a non-streamed body has started, a reset (a truncated JSON body must not look complete).
+   * Answers with an error: a JSON body; or, once a stream has started, an SSE error event and {@code [DONE]} (after
+   * closing an event the worker left half-written, so the client's SSE parser reads a valid error); or, once a
+   * non-streamed body has started, a reset (a truncated JSON body must not look complete).
    */
+  /** Registers how to stop this request from outside (drain): cancel its attempt, then answer with the error. */
+  public void onStop(java.util.function.Consumer<OpenAiError> stopper) {
+    this.stopper = stopper;
+  }
+
+  /**
+   * Stops the request from outside (a drain's deadline): its worker's request is cancelled and the client gets
+   * {@code error} (JSON, or an SSE error event and {@code [DONE]}); without a runner yet (still queued) just the error.
+   */
+  public void stop(OpenAiError error) {
+    if (stopper != null) stopper.accept(error);
+    else fail(error);
+  }
+
   public void fail(OpenAiError error) {
     HttpServerResponse r = response();
     if (r.ended() || r.closed()) return;
     if (r.headWritten()) {
       if (facts.stream()) {
+        if (trailingNewlines < 2) r.write(EVENT_END);
         r.write(error.toSseEvent());
-        r.end(Buffer.buffer("data: [DONE]\n\n"));
+        r.end(DONE);
       } else {
         r.reset();
       }

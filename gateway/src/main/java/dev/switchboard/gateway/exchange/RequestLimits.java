@@ -60,10 +60,7 @@ public final class RequestLimits {
         if (t == null) return true; // truncated: the scan reports it
         if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) nested = true;
         items++;
-        if (items > MAX_BATCH && (nested || t == JsonToken.VALUE_STRING)) {
-          throw new BadRequestException(OpenAiError.badRequest("'" + name + "' holds more than " + MAX_BATCH
-              + " items; the gateway's limit per request is " + MAX_BATCH, name));
-        }
+        if (items > MAX_BATCH && (nested || t == JsonToken.VALUE_STRING)) throw batchTooLarge(name);
         p.skipChildren();
       }
       return true;
@@ -90,6 +87,11 @@ public final class RequestLimits {
     String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
     return new BadRequestException(OpenAiError.badRequest("'" + field + "' is out of range: " + shown
         + " (at most " + Integer.MAX_VALUE + ")", field));
+  }
+
+  static BadRequestException batchTooLarge(String field) {
+    return new BadRequestException(OpenAiError.badRequest("'" + field + "' holds more than " + MAX_BATCH
+        + " items; the gateway's limit per request is " + MAX_BATCH, field));
   }
 
   /** {@code n} above the cap. */

@@ -1,58 +1,116 @@
 package dev.switchboard.gateway.exchange;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** The text prefix-aware policies see for a request: what a worker's prefix cache would see, in order. */
+/**
+ * The text prefix-aware policies see for a request — what a worker's prefix cache would see, in order — read with a
+ * streaming parser from the byte ranges {@link RequestFacts} found, so no JSON tree is built for it.
+ */
 final class RoutingText {
   private RoutingText() {}
 
-  static String of(Endpoint endpoint, ObjectNode body) {
+  static String of(Endpoint endpoint, byte[] body, int[] ranges) {
     StringBuilder sb = new StringBuilder();
-    switch (endpoint) {
-      case CHAT -> {
-        for (JsonNode m : body.path("messages")) appendContent(sb, m.get("content"));
-      }
-      case COMPLETIONS -> appendContent(sb, body.get("prompt"));
-      case GENERATE -> {
-        if (body.hasNonNull("text")) appendContent(sb, body.get("text"));
-        else appendIds(sb, body.get("input_ids"));
-      }
-      case EMBEDDINGS -> appendContent(sb, body.get("input"));
-      case RERANK -> appendContent(sb, body.get("query"));
-      case RESPONSES -> {
-        appendContent(sb, body.get("instructions"));
-        JsonNode input = body.get("input");
-        if (input != null && input.isArray()) {
-          for (JsonNode item : input) appendContent(sb, item.has("content") ? item.get("content") : item);
-        } else {
-          appendContent(sb, input);
+    try {
+      switch (endpoint) {
+        case CHAT -> {
+          JsonParser p = open(body, ranges, 0);
+          if (p != null && p.currentToken() == JsonToken.START_ARRAY) {
+            for (JsonToken m = p.nextToken(); m != JsonToken.END_ARRAY; m = p.nextToken()) {
+              if (m == JsonToken.START_OBJECT) field(p, "content", sb);
+              else p.skipChildren();
+            }
+          }
         }
+        case GENERATE -> {
+          JsonParser text = open(body, ranges, 0);
+          if (text != null && text.currentToken() != JsonToken.VALUE_NULL) content(text, sb);
+          else ids(open(body, ranges, 1), sb);
+        }
+        case RESPONSES -> {
+          content(open(body, ranges, 0), sb);
+          JsonParser input = open(body, ranges, 1);
+          if (input != null && input.currentToken() == JsonToken.START_ARRAY) {
+            for (JsonToken item = input.nextToken(); item != JsonToken.END_ARRAY; item = input.nextToken()) responseItem(input, sb);
+          } else {
+            content(input, sb);
+          }
+        }
+        default -> content(open(body, ranges, 0), sb);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // the scan already proved these bytes are valid JSON
     }
     return sb.toString();
   }
 
-  /** Strings, arrays of strings, and content parts ({@code {"type": "text", "text": ...}}), space-separated. */
-  private static void appendContent(StringBuilder sb, JsonNode n) {
-    if (n == null || n.isNull()) return;
-    if (n.isTextual()) {
-      if (!sb.isEmpty()) sb.append(' ');
-      sb.append(n.textValue());
-    } else if (n.isArray()) {
-      for (JsonNode e : n) appendContent(sb, e);
-    } else if (n.isObject() && n.has("text")) {
-      appendContent(sb, n.get("text"));
+  /** A parser on the value of routing field {@code index}, positioned on its first token; null when absent. */
+  private static JsonParser open(byte[] body, int[] ranges, int index) throws IOException {
+    int start = ranges[index * 2];
+    if (start < 0) return null;
+    JsonParser p = RequestFacts.JSON.getFactory().createParser(body, start, ranges[index * 2 + 1] - start);
+    p.nextToken();
+    return p;
+  }
+
+  /** Strings, arrays of them, and content parts ({@code {"type": "text", "text": ...}}), space-separated. */
+  private static void content(JsonParser p, StringBuilder sb) throws IOException {
+    if (p == null) return;
+    switch (p.currentToken()) {
+      case VALUE_STRING -> append(sb, p.getText());
+      case START_ARRAY -> {
+        while (p.nextToken() != JsonToken.END_ARRAY) content(p, sb);
+      }
+      case START_OBJECT -> field(p, "text", sb);
+      default -> p.skipChildren();
     }
   }
 
-  private static void appendIds(StringBuilder sb, JsonNode ids) {
-    if (ids == null) return;
-    if (ids.isArray()) {
-      for (JsonNode e : ids) appendIds(sb, e);
-    } else if (ids.isNumber()) {
-      if (!sb.isEmpty()) sb.append(' ');
-      sb.append(ids.asLong());
+  /** Inside an object: the content of field {@code name}; the parser ends on the object's END_OBJECT. */
+  private static void field(JsonParser p, String name, StringBuilder sb) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      boolean wanted = name.equals(p.currentName());
+      p.nextToken();
+      if (wanted) content(p, sb);
+      else p.skipChildren();
     }
+  }
+
+  /** A Responses API input item: its {@code content} when it has one, else the item itself as content. */
+  private static void responseItem(JsonParser p, StringBuilder sb) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      content(p, sb);
+      return;
+    }
+    StringBuilder content = null;
+    StringBuilder text = new StringBuilder();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (name.equals("content")) content(p, content = new StringBuilder());
+      else if (name.equals("text")) content(p, text);
+      else p.skipChildren();
+    }
+    append(sb, content != null ? content : text);
+  }
+
+  private static void ids(JsonParser p, StringBuilder sb) throws IOException {
+    if (p == null) return;
+    switch (p.currentToken()) {
+      case START_ARRAY -> {
+        while (p.nextToken() != JsonToken.END_ARRAY) ids(p, sb);
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> append(sb, Long.toString(p.getValueAsLong()));
+      default -> p.skipChildren();
+    }
+  }
+
+  private static void append(StringBuilder sb, CharSequence text) {
+    if (text.isEmpty() && !(text instanceof String)) return;
+    if (!sb.isEmpty()) sb.append(' ');
+    sb.append(text);
   }
 }

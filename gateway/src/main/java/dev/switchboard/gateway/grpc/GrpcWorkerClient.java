@@ -9,6 +9,7 @@ import dev.switchboard.protocol.scheduler.GenerateRequest;
 import dev.switchboard.protocol.scheduler.GenerateResponse;
 import dev.switchboard.protocol.scheduler.GetModelInfoRequest;
 import dev.switchboard.protocol.scheduler.GetModelInfoResponse;
+import dev.switchboard.protocol.scheduler.SglangSchedulerGrpc;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -25,12 +26,9 @@ public final class GrpcWorkerClient implements AutoCloseable {
   private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
 
   private final WorkerChannels channels;
-  private final Duration generateDeadline;
 
-  /** @param generateDeadline the longest a Generate stream may run (the gateway's request timeout) */
-  public GrpcWorkerClient(WorkerChannels channels, Duration generateDeadline) {
+  public GrpcWorkerClient(WorkerChannels channels) {
     this.channels = channels;
-    this.generateDeadline = generateDeadline;
   }
 
   public WorkerChannels channels() { return channels; }
@@ -76,10 +74,15 @@ public final class GrpcWorkerClient implements AutoCloseable {
     }
   }
 
-  public GenerateCall generate(Worker worker, GenerateRequest request, GenerateListener listener) {
+  /**
+   * Starts a Generate stream.
+   *
+   * @param deadline the longest the stream may run, or zero for no limit (the attempt loop watches first byte and
+   *     silence itself)
+   */
+  public GenerateCall generate(Worker worker, GenerateRequest request, Duration deadline, GenerateListener listener) {
     GenerateCall handle = new GenerateCall();
-    channels.stub(worker).withDeadlineAfter(generateDeadline.toMillis(), TimeUnit.MILLISECONDS)
-        .generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+    stub(worker, deadline).generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
       @Override public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) { handle.attach(call); }
       @Override public void onNext(GenerateResponse r) { listener.onResponse(r); }
       @Override public void onError(Throwable t) { listener.onFailure(t); }
@@ -102,10 +105,16 @@ public final class GrpcWorkerClient implements AutoCloseable {
     }
   }
 
-  public CompletionStage<EmbedResponse> embed(Worker worker, EmbedRequest request, Duration timeout) {
+  /** One Embed call; {@code deadline} zero means no limit. */
+  public CompletionStage<EmbedResponse> embed(Worker worker, EmbedRequest request, Duration deadline) {
     CompletableFuture<EmbedResponse> result = new CompletableFuture<>();
-    channels.stub(worker).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).embed(request, unary(result));
+    stub(worker, deadline).embed(request, unary(result));
     return result;
+  }
+
+  private SglangSchedulerGrpc.SglangSchedulerStub stub(Worker worker, Duration deadline) {
+    SglangSchedulerGrpc.SglangSchedulerStub stub = channels.stub(worker);
+    return deadline.isZero() ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public CompletionStage<ModelInfo> modelInfo(Worker worker, Duration timeout) {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One gRPC channel per worker URL, created on first use and kept for the gateway's life (reference §7.3):
+ * One gRPC channel per worker URL, created on first use and kept for the gateway's life:
  * plaintext HTTP/2 for {@code grpc://}, TLS for {@code grpcs://}, keepalive pings every 30 s with a 10 s timeout
  * also while idle, large flow-control windows for token streams.
  */

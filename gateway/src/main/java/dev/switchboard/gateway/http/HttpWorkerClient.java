@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.http;
 
-import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.worker.LoadPoller;
@@ -25,30 +24,31 @@ import java.util.concurrent.TimeUnit;
  * what an upstream request carries: the client's end-to-end headers, the worker's own key, the request id.
  */
 public final class HttpWorkerClient implements AutoCloseable {
-  private final HttpClientAgent client;
-  private final long connectTimeoutMs;
-  private final long idleTimeoutMs;
+  /** Requests waiting for a pooled connection beyond this many are refused at once (the connect deadline bounds the wait). */
+  private static final int MAX_WAIT_QUEUE = 4096;
 
-  public HttpWorkerClient(Vertx vertx, GatewaySettings settings) {
+  private final HttpClientAgent client;
+
+  public HttpWorkerClient(Vertx vertx) {
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
         .setKeepAliveTimeout(50)
-        .setMaxInitialLineLength(8192)
-        .setConnectTimeout((int) settings.connectTimeout().toMillis());
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1);
+        .setMaxInitialLineLength(8192);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(MAX_WAIT_QUEUE);
     this.client = vertx.createHttpClient(options, pool);
-    this.connectTimeoutMs = settings.connectTimeout().toMillis();
-    this.idleTimeoutMs = settings.requestTimeout().toMillis();
   }
 
   /**
    * Opens a request to {@code worker}{@code path}. The caller sends the body; the response's head arrives through
-   * {@link HttpClientRequest#response()} and its body is left for the caller to stream.
+   * {@link HttpClientRequest#response()} and its body is left for the caller to stream. There is no socket idle
+   * timeout: the attempt loop's first-byte and idle deadlines watch the answer.
+   *
+   * @param connectTimeout bounds connecting and waiting for a pooled connection (0: the client default, 60 s)
    */
-  public Future<HttpClientRequest> open(Worker worker, HttpMethod method, String path, Exchange exchange) {
-    RequestOptions ro = options(worker, method, path, connectTimeoutMs, idleTimeoutMs);
+  public Future<HttpClientRequest> open(Worker worker, HttpMethod method, String path, Exchange exchange, Duration connectTimeout) {
+    RequestOptions ro = options(worker, method, path, connectTimeout.toMillis(), 0);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (exchange != null) {
       Headers.copyEndToEnd(exchange.request().headers(), headers);
@@ -68,6 +68,20 @@ public final class HttpWorkerClient implements AutoCloseable {
       return r;
     });
   }
+
+  /**
+   * Tells an SGLang worker to stop a request ({@code POST /abort_request {"rid": ...}}, the id the gateway sent as
+   * x-request-id), next to resetting its connection. Fire and forget: a worker without the endpoint answers 404.
+   */
+  public void abort(Worker worker, String rid) {
+    RequestOptions ro = options(worker, HttpMethod.POST, "/abort_request", ABORT_TIMEOUT_MS, ABORT_TIMEOUT_MS);
+    if (worker.apiKey() != null) ro.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
+    ro.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    client.request(ro).compose(r -> r.send("{\"rid\":\"" + rid + "\"}")).compose(HttpClientResponse::body)
+        .timeout(ABORT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static final long ABORT_TIMEOUT_MS = 2_000;
 
   /** A small GET whose whole body is wanted (health, metadata, load); fails on non-2xx. */
   public Future<Buffer> get(Worker worker, String path, Duration timeout) {
@@ -91,8 +105,8 @@ public final class HttpWorkerClient implements AutoCloseable {
         .setPort(worker.port())
         .setSsl(worker.tls())
         .setURI(worker.basePath() + path)
-        .setConnectTimeout(connectMs)
-        .setIdleTimeout(idleMs);
+        .setConnectTimeout(connectMs > 0 ? connectMs : -1)
+        .setIdleTimeout(idleMs > 0 ? idleMs : 0);
   }
 
   @Override

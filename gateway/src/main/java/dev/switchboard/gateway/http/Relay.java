@@ -3,6 +3,9 @@ package dev.switchboard.gateway.http;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.Headers;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,19 +16,42 @@ public final class Relay {
 
   /**
    * Starts relaying; the future completes when the body has been passed on in full, and fails if the worker's
-   * stream broke or the client went away. Back-pressure is the pipe's: a slow client pauses the worker's stream.
-   * On failure the client response is left open so the caller can end it properly (SSE error event or reset).
+   * stream broke. A slow client pauses the worker's stream until its socket drains. On failure the client response
+   * is left open so the caller can end it properly (SSE error event or reset).
+   *
+   * @param onChunk told of every chunk before it is written (deadlines, metrics)
    */
-  public static Future<Void> toClient(HttpClientResponse upstream, Exchange exchange) {
+  public static Future<Void> toClient(HttpClientResponse upstream, Exchange exchange, Handler<Buffer> onChunk) {
+    HttpServerResponse out = head(upstream, exchange);
+    String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+    else out.setChunked(true);
+    Promise<Void> done = Promise.promise();
+    upstream.handler(chunk -> {
+      onChunk.handle(chunk);
+      exchange.write(chunk);
+      if (out.writeQueueFull()) {
+        upstream.pause();
+        out.drainHandler(v -> upstream.resume());
+      }
+    });
+    upstream.exceptionHandler(done::tryFail);
+    upstream.endHandler(v -> {
+      out.end();
+      done.tryComplete();
+    });
+    upstream.resume();
+    return done.future();
+  }
+
+  /** Status line and end-to-end headers of {@code upstream} on the client's response (not yet written). */
+  public static HttpServerResponse head(HttpClientResponse upstream, Exchange exchange) {
     HttpServerResponse out = exchange.response();
     out.setStatusCode(upstream.statusCode());
     String message = upstream.statusMessage();
     if (message != null && !message.isEmpty()) out.setStatusMessage(message);
     Headers.copyEndToEnd(upstream.headers(), out.headers());
     out.putHeader(Headers.REQUEST_ID, exchange.requestId());
-    String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-    else out.setChunked(true);
-    return upstream.pipe().endOnFailure(false).to(out);
+    return out;
   }
 }

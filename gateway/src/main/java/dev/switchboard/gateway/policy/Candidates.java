@@ -6,22 +6,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which workers of a pool a request may use before a policy chooses among them: the available ones not yet tried,
- * that meet the client's {@link WorkerConstraints}, and of those only the highest {@code priority} tier present.
- * So priority decides the tier and the pool's policy decides within it; a lower tier is used only when no worker
- * of a higher tier is available (or all of them already failed this request).
+ * Which workers of a pool a request may use before a policy chooses among them: the available ones that have not
+ * failed it, that meet the client's {@link WorkerConstraints}, and of those only the highest {@code priority} tier
+ * present. So priority decides the tier and the pool's policy decides within it; a lower tier is used only when no
+ * worker of a higher tier is available (or all of them already failed this request).
  */
 public final class Candidates {
   private Candidates() {}
 
   /** The candidates for one attempt; {@code exclude} are workers that already failed this request. */
-  public static List<Worker> eligible(List<Worker> pool, SelectionContext request, Set<Worker> exclude) {
-    WorkerConstraints constraints;
-    try {
-      constraints = WorkerConstraints.of(request);
-    } catch (IllegalArgumentException e) {
-      return List.of(); // the front rejects malformed headers with 400; never route around them
-    }
+  public static List<Worker> eligible(List<Worker> pool, WorkerConstraints constraints, Set<Worker> exclude) {
     List<Worker> out = new ArrayList<>(pool.size());
     int tier = Integer.MIN_VALUE;
     for (Worker w : pool) {
@@ -37,16 +31,14 @@ public final class Candidates {
     return out;
   }
 
-  /** Why {@link #eligible} found nobody for a request that has not tried any worker yet, for the 503 message. */
-  public static String unavailableReason(List<Worker> pool, SelectionContext request, String model) {
-    WorkerConstraints constraints;
-    try {
-      constraints = WorkerConstraints.of(request);
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
+  /**
+   * Why {@link #eligible} found nobody, for the 503 message.
+   *
+   * @param what the kind of worker looked for, e.g. "worker" or "prefill worker"
+   */
+  public static String unavailableReason(List<Worker> pool, WorkerConstraints constraints, String model, String what) {
     boolean anyAvailable = pool.stream().anyMatch(Worker::isAvailable);
-    if (!anyAvailable || constraints.isNone()) return "no healthy worker can serve model '" + model + "' right now";
-    return "no healthy worker of model '" + model + "' meets the request's " + constraints;
+    if (!anyAvailable || constraints.isNone()) return "no healthy " + what + " can serve model '" + model + "' right now";
+    return "no healthy " + what + " of model '" + model + "' meets the request's " + constraints;
   }
 }

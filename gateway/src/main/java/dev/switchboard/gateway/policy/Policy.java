@@ -18,8 +18,6 @@ public interface Policy {
    */
   Worker pick(List<Worker> candidates, SelectionContext request);
 
-  /** Whether {@link #pick} reads {@link SelectionContext#routingText()}, so callers can skip computing it. */
-  default boolean needsRoutingText() { return false; }
 
   /** Whether this policy reads {@link dev.switchboard.gateway.worker.Worker#reportedLoad()}, so the gateway polls it. */
   default boolean usesReportedLoad() { return false; }

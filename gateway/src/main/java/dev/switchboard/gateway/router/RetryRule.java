@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.router;
 
 import dev.switchboard.gateway.config.RetrySettings;
+import dev.switchboard.gateway.router.pipeline.Failure;
+import dev.switchboard.gateway.worker.AttemptReport.Cause;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -8,9 +10,11 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When a failed attempt is tried again on another worker: only before anything reached the client, only for
- * statuses that say "try elsewhere", at most {@code maxAttempts} attempts, after an exponential backoff with full
- * jitter (a random wait in [0, min(cap, initial × 2^(n−1))], so retrying clients do not move in step).
+ * When a failed attempt is tried again on another target — the same rule for every router, HTTP and gRPC: only
+ * before anything reached the client, only for failures that say "try elsewhere", at most {@code maxAttempts}
+ * attempts, after an exponential backoff with full jitter (a random wait in [0, min(cap, initial × 2^(n−1))], so
+ * retrying clients do not move in step). gRPC status codes are first mapped to HTTP statuses (one table, in
+ * {@code router.grpc.GenerateErrors}), so one status rule serves both.
  */
 public record RetryRule(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis) {
   private static final long DEFAULT_MAX_BACKOFF_MS = 2_000;
@@ -29,8 +33,22 @@ public record RetryRule(int maxAttempts, long initialBackoffMillis, long maxBack
     return new RetryRule(s.maxAttempts(), s.backoff().toMillis(), s.maxBackoff().toMillis());
   }
 
+  /**
+   * Whether another worker might serve the request that failed this way: transport failures and deadlines (mapped
+   * to 502 / 504) and the statuses 408, 429, 500, 502, 503, 504. A failure of the gateway itself ({@link Cause#NONE})
+   * is never retried.
+   */
+  public boolean retryable(Failure failure) {
+    return failure.cause() != Cause.NONE && retryableStatus(failure.status());
+  }
+
+  /** Whether attempt {@code attemptsSoFar + 1} is still allowed. */
+  public boolean attemptsLeft(int attemptsSoFar) {
+    return attemptsSoFar < maxAttempts;
+  }
+
   /** 408, 429, 500, 502, 503, 504: the worker could not serve this request now; another might. */
-  public boolean retryableStatus(int status) {
+  public static boolean retryableStatus(int status) {
     return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
   }
 

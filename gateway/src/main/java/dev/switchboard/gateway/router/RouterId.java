@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.router;
 
+import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.WorkerType;
 
@@ -24,6 +25,11 @@ public enum RouterId {
   public String wireName() { return wireName; }
   public ConnectionMode connection() { return connection; }
   public boolean isPd() { return pd; }
+
+  /** Whether this kind of router can serve {@code endpoint} (see {@link Endpoint#pdCapable()}, {@link Endpoint#grpcCapable()}). */
+  public boolean supports(Endpoint endpoint) {
+    return (!pd || endpoint.pdCapable()) && (connection != ConnectionMode.GRPC || endpoint.grpcCapable());
+  }
 
   /** The router a worker belongs to; prefill and decode workers both belong to the PD router. */
   public static RouterId of(WorkerType type, ConnectionMode connection) {

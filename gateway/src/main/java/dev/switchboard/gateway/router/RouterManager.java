@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.router;
 
+import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
 
 /**
  * Owns at most four routers and the model → routers map, kept in step with the worker registry: a router exists
- * while some model needs it. Per request it picks a router the way the seed document describes — by model, then
+ * while some model needs it. Per request it picks a router the way the architecture document (the seed) describes — by model, then
  * connection preference, PD before regular when the model has a healthy prefill/decode pair, then regular, then
  * the other connection (the "default router" step).
  *
@@ -73,8 +74,9 @@ public final class RouterManager implements WorkerRegistry.Listener {
    * @param model the body's model, or {@code null} (allowed when exactly one model is served)
    * @param connection the client's connection preference, or {@code null} for any
    * @param preferPd {@code false} when the client asked for a regular router (used when the model has one)
+   * @param endpoint only routers that support it are considered (embeddings need a regular worker, say)
    */
-  public Selection select(String model, ConnectionMode connection, boolean preferPd) {
+  public Selection select(String model, ConnectionMode connection, boolean preferPd, Endpoint endpoint) {
     State s = state;
     if (model == null) {
       if (s.served().size() == 1) model = s.served().first();
@@ -88,12 +90,16 @@ public final class RouterManager implements WorkerRegistry.Listener {
       }
       return new Selection.UnknownModel(model, s.served());
     }
+    boolean anySupports = false;
     for (RouterId id : preferenceOrder(connection, preferPd)) {
+      if (!id.supports(endpoint)) continue;
       for (InferenceRouter r : routers) {
-        if (r.id() == id && r.canServe(model)) return new Selection.Routed(r, model);
+        if (r.id() != id) continue;
+        anySupports = true;
+        if (r.canServe(model)) return new Selection.Routed(r, model);
       }
     }
-    return new Selection.NoHealthyWorker(model);
+    return anySupports ? new Selection.NoHealthyWorker(model) : new Selection.NotSupported(model, endpoint);
   }
 
   /** InferenceRouter preference orders, indexed by {@link #orderIndex}. */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.router;
 
+import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import java.util.SortedSet;
 
@@ -30,6 +31,15 @@ public sealed interface Selection {
     public OpenAiError error() {
       return OpenAiError.notImplemented("model '" + model + "' has only " + planned.wireName()
           + " workers, and this gateway does not route " + planned.wireName() + " yet");
+    }
+  }
+
+  /** The model's routers exist, but none of their kinds serves this endpoint. */
+  record NotSupported(String model, Endpoint endpoint) implements Refused {
+    public OpenAiError error() {
+      return OpenAiError.notImplemented(endpoint.path() + " is not served by the workers of model '" + model + "'"
+          + (endpoint.pdCapable() ? "" : ": it needs a regular worker, and the model has only prefill/decode workers")
+          + (endpoint.grpcCapable() ? "" : " (gRPC workers do not serve it)"));
     }
   }
 

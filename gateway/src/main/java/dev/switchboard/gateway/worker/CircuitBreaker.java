@@ -93,9 +93,9 @@ public final class CircuitBreaker {
     if (!settings.enabled()) return;
     switch (report.kind()) {
       case CANCELLED -> probeReturned();
-      case SUCCEEDED -> success();
-      case FAILED_BEFORE_BYTES, FAILED_AFTER_BYTES -> {
-        if (report.workerFault()) fault(); else success(); // a 4xx or 429: the worker is alive and answering
+      // A relayed 5xx is a fault too; a 4xx or 429 says the worker is alive and answering.
+      case SUCCEEDED, FAILED_BEFORE_BYTES, FAILED_AFTER_BYTES -> {
+        if (report.workerFault()) fault(); else success();
       }
     }
   }

@@ -25,6 +25,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void timeoutsHaveDefaultsGatewayValuesAndPerModelOverrides() {
+    DeploymentConfig c = parse("""
+        gateway:
+          timeouts: {connect_secs: 3, idle_secs: 20}
+        models:
+          m: {timeouts: {first_byte_secs: 30, total_secs: 90}}
+        workers:
+          - url: http://a:8000
+            model: m
+        """);
+    Timeouts g = c.gateway().timeouts();
+    assertThat(g.connect()).hasSeconds(3);
+    assertThat(g.idle()).hasSeconds(20);
+    assertThat(g.firstByte()).isEqualTo(Timeouts.DEFAULTS.firstByte());
+    Timeouts m = c.model("m").timeouts();
+    assertThat(m.connect()).hasSeconds(3);
+    assertThat(m.firstByte()).hasSeconds(30);
+    assertThat(m.total()).hasSeconds(90);
+    assertThat(parse("gateway: {request_timeout_secs: 45}\nworkers: []").gateway().timeouts().idle()).hasSeconds(45);
+    assertError("gateway: {timeouts: {idle_secs: -1}}\nworkers: []", "gateway.timeouts.idle_secs");
+    assertError("gateway: {timeouts: {first_bite_secs: 1}}\nworkers: []", "first_bite_secs");
+  }
+
+  @Test
   void readsWorkersWithAllFieldsAndDefaults() {
     DeploymentConfig c = parse("""
         gateway:

@@ -120,7 +120,7 @@ class AdmissionTest {
 
   @Test
   void aModelsOwnLimitAppliesOnTopOfTheGateways() throws Exception {
-    Map<String, ModelSettings> models = Map.of("m", new ModelSettings(null, null, null, null, null, null, null, null,
+    Map<String, ModelSettings> models = Map.of("m", ModelSettings.containment(null, null,
         new AdmissionSettings(1, 0, Duration.ofSeconds(5)), null));
     try (Fleet f = Fleet.start(List.of(Fleet.SimSpec.of(Fleet.sim("m").withNoLatency())), g -> g, models).awaitReady()) {
       f.sim(0).controls().holdStreamsAfterFirstEvent(true);

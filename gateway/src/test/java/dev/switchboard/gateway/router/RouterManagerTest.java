@@ -3,6 +3,7 @@ package dev.switchboard.gateway.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.exchange.Exchange;
+import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
@@ -37,7 +38,6 @@ class RouterManagerTest {
           && s.pool(model, WorkerType.DECODE, id.connection()).stream().anyMatch(Worker::isAvailable);
     }
 
-    @Override public List<Worker> workers(String model) { return List.of(); }
   }
 
   @BeforeEach
@@ -56,7 +56,7 @@ class RouterManagerTest {
   }
 
   private RouterId routed(String model, ConnectionMode c, boolean preferPd) {
-    Selection s = manager.select(model, c, preferPd);
+    Selection s = manager.select(model, c, preferPd, Endpoint.CHAT);
     assertThat(s).isInstanceOf(Selection.Routed.class);
     return ((Selection.Routed) s).router().id();
   }
@@ -113,19 +113,19 @@ class RouterManagerTest {
 
   @Test
   void unknownModelMissingModelAndNoHealthyWorker() {
-    assertThat(manager.select(null, null, true)).isInstanceOf(Selection.NoModels.class);
+    assertThat(manager.select(null, null, true, Endpoint.CHAT)).isInstanceOf(Selection.NoModels.class);
     Worker a = add("http://a:1", "a", WorkerType.REGULAR);
     assertThat(routed(null, null, true)).isEqualTo(RouterId.HTTP_REGULAR); // one model: implied
     add("http://b:1", "b", WorkerType.REGULAR);
 
-    assertThat(manager.select(null, null, true)).isInstanceOf(Selection.ModelRequired.class);
-    Selection unknown = manager.select("zzz", null, true);
+    assertThat(manager.select(null, null, true, Endpoint.CHAT)).isInstanceOf(Selection.ModelRequired.class);
+    Selection unknown = manager.select("zzz", null, true, Endpoint.CHAT);
     assertThat(unknown).isInstanceOf(Selection.UnknownModel.class);
     assertThat(((Selection.Refused) unknown).error().status()).isEqualTo(404);
     assertThat(((Selection.Refused) unknown).error().message()).contains("[a, b]");
 
     registry.setHealthy(a, false);
-    Selection none = manager.select("a", null, true);
+    Selection none = manager.select("a", null, true, Endpoint.CHAT);
     assertThat(none).isInstanceOf(Selection.NoHealthyWorker.class);
     assertThat(((Selection.Refused) none).error().status()).isEqualTo(503);
   }
@@ -146,12 +146,12 @@ class RouterManagerTest {
   @Test
   void unimplementedRouterKindIsPlannedButNotServed() {
     RouterManager limited = new RouterManager(new WorkerRegistry(), id -> Optional.empty());
-    assertThat(limited.select("x", null, true)).isInstanceOf(Selection.UnknownModel.class);
+    assertThat(limited.select("x", null, true, Endpoint.CHAT)).isInstanceOf(Selection.UnknownModel.class);
     WorkerRegistry r = new WorkerRegistry();
     RouterManager httpOnly = new RouterManager(r, id -> id.connection() == ConnectionMode.HTTP
         ? Optional.of(new PoolRouter(id, r)) : Optional.empty());
     r.add(WorkerSpec.of("grpc://g:1", "m", WorkerType.REGULAR, ConnectionMode.GRPC));
-    Selection s = httpOnly.select("m", null, true);
+    Selection s = httpOnly.select("m", null, true, Endpoint.CHAT);
     assertThat(s).isInstanceOf(Selection.NotYetServed.class);
     assertThat(((Selection.Refused) s).error().status()).isEqualTo(501);
     assertThat(httpOnly.plan().models(RouterId.GRPC_REGULAR)).containsExactly("m");

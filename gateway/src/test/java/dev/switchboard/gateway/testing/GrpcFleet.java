@@ -64,9 +64,9 @@ public final class GrpcFleet implements AutoCloseable {
         WorkerSpec spec = WorkerSpec.of(sim.url(), c.model(), type, ConnectionMode.GRPC);
         if (c.role() == SimRole.PREFILL) spec = spec.withBootstrapPort(sim.bootstrapPort());
         workers.add(spec);
-        allModels.putIfAbsent(c.model(), new ModelSettings(null, null, null, tokenizer(), null, null));
+        allModels.putIfAbsent(c.model(), ModelSettings.NONE.withTokenizer(tokenizer()));
       }
-      for (WorkerSpec w : extra) allModels.putIfAbsent(w.model(), new ModelSettings(null, null, null, tokenizer(), null, null));
+      for (WorkerSpec w : extra) allModels.putIfAbsent(w.model(), ModelSettings.NONE.withTokenizer(tokenizer()));
       GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withHealth(Fleet.FAST_HEALTH);
       return new GrpcFleet(started, Gateway.start(new DeploymentConfig(g, allModels, workers)));
     } catch (RuntimeException e) {

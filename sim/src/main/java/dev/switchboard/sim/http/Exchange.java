@@ -34,6 +34,8 @@ final class Exchange {
     this.dieAfter = runtime.controls().dieInsideEvent();
     runtime.stats().requestStarted();
     response.closeHandler(v -> clientGone());
+    // A gateway's own request id (x-request-id) names the request for /abort_request, as an SGLang rid does.
+    abortableAs(request.getHeader("x-request-id"));
   }
 
   SimRuntime runtime() {
@@ -46,6 +48,9 @@ final class Exchange {
 
   void track(Generation generation) {
     generations.add(generation);
+    if (aborted) {
+      runtime.engine().cancel(generation); // aborted before it started generating
+    }
   }
 
   /** Lets /abort_request stop this request by {@code id}: its sequences finish with reason abort. */

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the prompt text for an OpenAI chat-completions request the way SGLang's gateway does in gRPC mode
- * (reference §7.4 step 2): messages normalised for the template, assistant tool-call arguments parsed from JSON,
+ *: messages normalised for the template, assistant tool-call arguments parsed from JSON,
  * tools filtered by {@code tool_choice}, {@code add_generation_prompt=true}, {@code chat_template_kwargs} (and
  * {@code reasoning_effort}) as extra variables, the tokenizer's special tokens as {@code bos_token} etc., and
  * {@code continue_final_message} handled by rendering without the final assistant message and appending its text.

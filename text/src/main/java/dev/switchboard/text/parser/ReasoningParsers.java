@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Reasoning parser registry: parsers by name and auto-selection by model id (reference §7.8).
+ * Reasoning parser registry: parsers by name and auto-selection by model id (as SGLang names them).
  *
  * <p>Auto-selection: the first entry of {@link #MODEL_SUBSTRINGS} that occurs in the model id, case-insensitively;
  * none → {@code passthrough}. A configured {@code --reasoning-parser} overrides it for all models.

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Tool parser registry: parsers by name and auto-selection by model id (reference §7.8).
+ * Tool parser registry: parsers by name and auto-selection by model id (as SGLang names them).
  *
  * <p>Auto-selection matches the model id against the glob table {@link #MODEL_GLOBS} ({@code *} = any text,
  * case-insensitive), trying the id itself and then the part after its last {@code /} (so

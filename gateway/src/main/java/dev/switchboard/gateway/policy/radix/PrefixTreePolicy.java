@@ -21,7 +21,6 @@ public abstract class PrefixTreePolicy implements Policy {
   /** The tree, for tests and metrics. */
   public RadixTree<Worker> tree() { return tree; }
 
-  @Override public boolean needsRoutingText() { return true; }
 
   @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }
 

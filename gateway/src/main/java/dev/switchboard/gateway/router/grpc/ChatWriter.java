@@ -12,7 +12,7 @@ import dev.switchboard.protocol.scheduler.OutputLogProbs;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /v1/chat/completions}: {@code chat.completion} bodies and {@code chat.completion.chunk} events (§7.5, §7.6). */
+/** {@code /v1/chat/completions}: {@code chat.completion} bodies and {@code chat.completion.chunk} events. */
 final class ChatWriter extends OutputWriter {
 
   ChatWriter(Exchange exchange, Plan plan, ModelText text, String id) {

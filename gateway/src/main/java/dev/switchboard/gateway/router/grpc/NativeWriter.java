@@ -7,7 +7,7 @@ import dev.switchboard.protocol.scheduler.GenerateStreamChunk;
 import dev.switchboard.protocol.scheduler.InputLogProbs;
 import dev.switchboard.protocol.scheduler.OutputLogProbs;
 
-/** {@code /generate} in SGLang's native shape: {@code text}, {@code output_ids}, {@code meta_info} (§7.7). */
+/** {@code /generate} in SGLang's native shape: {@code text}, {@code output_ids}, {@code meta_info}. */
 final class NativeWriter extends OutputWriter {
   private final long startNanos = System.nanoTime();
   private final int[] streamedTokens;

@@ -23,7 +23,7 @@ import java.util.Set;
 
 /**
  * Turns client requests into {@link Plan}s: validation (400 on bad fields), chat template, tokenization, and the
- * sampling-parameter mapping of reference §7.4 with every semantic default set explicitly (proto3 zero values are
+ * sampling-parameter mapping of SGLang's OpenAI server with every semantic default set explicitly (proto3 zero values are
  * not SGLang's defaults). Pure CPU work; big prompts are handed here on a worker thread.
  */
 final class RequestPlanner {

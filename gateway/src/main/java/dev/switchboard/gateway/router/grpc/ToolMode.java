@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.router.grpc;
 
-/** How a chat request's output is searched for tool calls (reference §7.4, §7.5). */
+/** How a chat request's output is searched for tool calls. */
 sealed interface ToolMode {
   /** No tools, or {@code tool_choice: "none"}: all text is content. */
   record None() implements ToolMode {}

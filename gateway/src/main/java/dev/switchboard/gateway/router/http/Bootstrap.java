@@ -1,11 +1,6 @@
 package dev.switchboard.gateway.router.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,45 +22,16 @@ public final class Bootstrap {
   }
 
   /**
-   * How many sequences the request asks for, or 0 for a single request (scalar fields): {@code /generate} with
-   * {@code input_ids} as a list of lists or {@code text} as a list; {@code /v1/completions} with a list of prompts
-   * (strings or token lists — a flat list of ints is one prompt); {@code /v1/chat/completions} with {@code n > 1}.
-   */
-  public static int batchSize(RequestFacts facts) {
-    return switch (facts.endpoint()) {
-      case GENERATE -> {
-        ObjectNode body = facts.json();
-        JsonNode ids = body.get("input_ids");
-        if (ids != null && ids.isArray() && !ids.isEmpty() && ids.get(0).isArray()) yield ids.size();
-        JsonNode text = body.get("text");
-        yield text != null && text.isArray() ? text.size() : 0;
-      }
-      case COMPLETIONS -> {
-        JsonNode prompt = facts.json().get("prompt");
-        boolean list = prompt != null && prompt.isArray() && !prompt.isEmpty()
-            && (prompt.get(0).isTextual() || prompt.get(0).isArray());
-        yield list ? prompt.size() : 0;
-      }
-      case CHAT -> facts.n() > 1 ? facts.n() : 0;
-      default -> 0;
-    };
-  }
-
-  /**
-   * The body to send to both workers of a pair: the client's JSON with the three fields set. When the client sent
-   * none of them (the normal case) the fields are spliced in before the closing brace, so the client's bytes are
-   * not re-serialised; otherwise the gateway's values replace the client's.
+   * The body to send to both workers of a pair: the client's bytes with the three fields added before the closing
+   * brace, never re-serialised. Bootstrap fields the client sent itself are cut out first (the scan found where),
+   * so the gateway's values are the only ones. A batch ({@link RequestFacts#batchSize()}) gets arrays.
    *
    * @param host the prefill worker's host as in its URL (IPv6 in brackets)
    * @param port the prefill worker's bootstrap port, or {@code null} (sent as JSON null)
    */
   public static Buffer inject(RequestFacts facts, String host, Integer port) {
-    int batch = batchSize(facts);
-    Buffer body = facts.body();
-    if (contains(body, BOOTSTRAP_KEY_PREFIX)) {
-      ObjectNode json = facts.json();
-      if (json.has(HOST) || json.has(PORT) || json.has(ROOM)) return rewrite(json, batch, host, port);
-    }
+    int batch = facts.batchSize();
+    Buffer body = withoutClientFields(facts.body(), facts.bootstrapRanges());
     int close = lastBrace(body);
     Buffer out = Buffer.buffer(close + 96 + Math.max(batch, 1) * (24 + host.length()));
     out.appendBuffer(body, 0, close);
@@ -98,41 +64,40 @@ public final class Bootstrap {
     return out.appendByte((byte) '}');
   }
 
-  private static Buffer rewrite(ObjectNode json, int batch, String host, Integer port) {
-    ObjectNode copy = json.deepCopy();
-    if (batch == 0) {
-      copy.put(HOST, host);
-      if (port == null) copy.putNull(PORT); else copy.put(PORT, port);
-      copy.put(ROOM, newRoom());
-    } else {
-      ArrayNode hosts = copy.putArray(HOST);
-      ArrayNode ports = copy.putArray(PORT);
-      ArrayNode rooms = copy.putArray(ROOM);
-      for (int i = 0; i < batch; i++) {
-        hosts.add(host);
-        if (port == null) ports.addNull(); else ports.add(port);
-        rooms.add(newRoom());
+  /** The body with the fields at byte ranges [start, end) cut out, and the comma each leaves over with them. */
+  private static Buffer withoutClientFields(Buffer body, int[] ranges) {
+    if (ranges == null) return body;
+    Buffer out = Buffer.buffer(body.length());
+    int from = 0;
+    for (int i = 0; i < ranges.length; i += 2) {
+      out.appendBuffer(body, from, ranges[i] - from);
+      from = ranges[i + 1];
+      int next = skipSpace(body, from);
+      int lastKept = lastNonSpace(out);
+      byte before = lastKept < 0 ? 0 : out.getByte(lastKept);
+      if (next < body.length() && body.getByte(next) == ',' && (before == '{' || before == ',')) {
+        from = next + 1; // the cut field's trailing comma
+      } else if (next < body.length() && body.getByte(next) == '}' && before == ',') {
+        out = out.getBuffer(0, lastKept); // the last field went: so does the comma before it
       }
     }
-    try {
-      return Buffer.buffer(RequestFacts.JSON.writeValueAsBytes(copy));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.appendBuffer(body, from, body.length() - from);
+    return out;
   }
 
-  private static final byte[] BOOTSTRAP_KEY_PREFIX = "\"bootstrap_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static int skipSpace(Buffer b, int i) {
+    while (i < b.length() && isSpace(b.getByte(i))) i++;
+    return i;
+  }
 
-  private static boolean contains(Buffer body, byte[] needle) {
-    int last = body.length() - needle.length;
-    outer:
-    for (int i = 0; i <= last; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (body.getByte(i + j) != needle[j]) continue outer;
-      }
-      return true;
-    }
-    return false;
+  private static int lastNonSpace(Buffer b) {
+    int i = b.length() - 1;
+    while (i >= 0 && isSpace(b.getByte(i))) i--;
+    return i;
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
   /** Whether only whitespace stands between the opening brace and the closing one at {@code close}. */

@@ -29,14 +29,7 @@ public final class PrefillLogprobs {
 
   /** Whether the client asked for logprobs in a form that carries input-token logprobs to merge. */
   public static boolean wanted(RequestFacts facts) {
-    if (facts.endpoint() != Endpoint.GENERATE) return false;
-    JsonNode flag = facts.json().get("return_logprob");
-    if (flag == null) return false;
-    if (flag.isArray()) {
-      for (JsonNode f : flag) if (f.asBoolean(false)) return true;
-      return false;
-    }
-    return flag.asBoolean(false);
+    return facts.endpoint() == Endpoint.GENERATE && facts.returnLogprob();
   }
 
   /**

@@ -173,7 +173,7 @@ class GrpcRoutersTest {
   void bigPromptsArePreparedOffTheEventLoopAndStillServed() throws Exception {
     GrpcFleet f = regular;
     String big = "The quick brown fox jumps over the lazy dog. ".repeat(80);
-    assertThat(big.length()).isGreaterThan(GrpcRouterBase.INLINE_PREPARE_BYTES);
+    assertThat(big.length()).isGreaterThan(GrpcRouter.INLINE_PREPARE_BYTES);
     HttpResponse<String> r = f.post("/v1/chat/completions", chat("m", big, false, ",\"max_tokens\":4"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     GenerateRequest sent = generateRequests(f, 0).get(0);

@@ -66,7 +66,7 @@ class OpenAiSdkTest {
     specs.add(WorkerSpec.of(grpcRegular.url(), "grpc-regular-model", WorkerType.REGULAR, ConnectionMode.GRPC));
     specs.add(WorkerSpec.of(grpcPrefill.url(), "grpc-pd-model", WorkerType.PREFILL, ConnectionMode.GRPC).withBootstrapPort(grpcPrefill.bootstrapPort()));
     specs.add(WorkerSpec.of(grpcDecode.url(), "grpc-pd-model", WorkerType.DECODE, ConnectionMode.GRPC));
-    ModelSettings tok = new ModelSettings(null, null, null, GrpcFleet.tokenizer(), null, null);
+    ModelSettings tok = ModelSettings.NONE.withTokenizer(GrpcFleet.tokenizer());
     GatewaySettings g = GatewaySettings.DEFAULTS.withHost("127.0.0.1").withPort(0).withHealth(Fleet.FAST_HEALTH);
     gateway = Gateway.start(new DeploymentConfig(g, Map.of("grpc-regular-model", tok, "grpc-pd-model", tok), specs));
     await().atMost(Duration.ofSeconds(15)).until(() -> gateway.routers().ready() && gateway.routers().routers().size() == 4);

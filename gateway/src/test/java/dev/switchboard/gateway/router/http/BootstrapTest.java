@@ -81,6 +81,29 @@ class BootstrapTest {
   }
 
   @Test
+  void clientBootstrapFieldsAnywhereAreCutFromTheBytesAndTheRestKeptVerbatim() throws Exception {
+    String[] bodies = {
+        "{\"bootstrap_host\":\"evil\",\"text\":\"x\"}",
+        "{\"text\":\"x\",\"bootstrap_host\":\"evil\"}",
+        "{ \"bootstrap_room\" : 5 , \"bootstrap_port\":[1,2], \"text\" : \"x\" }",
+        "{\"text\":\"x\", \"bootstrap_room\":{\"a\":1}, \"n\":1}",
+        "{\"bootstrap_room\":5}",
+    };
+    for (String body : bodies) {
+      String out = Bootstrap.inject(facts(Endpoint.GENERATE, body), "good", 9).toString();
+      JsonNode json = RequestFacts.JSON.readTree(out);
+      assertThat(out.split("bootstrap_room", -1)).as(out).hasSize(2);
+      assertThat(json.get("bootstrap_host").asText()).as(out).isEqualTo("good");
+      assertThat(json.get("bootstrap_port").asInt()).as(out).isEqualTo(9);
+      if (body.contains("\"text\"")) assertThat(json.get("text").asText()).as(out).isEqualTo("x");
+      if (body.contains("\"n\"")) assertThat(json.get("n").asInt()).as(out).isEqualTo(1);
+    }
+    // what the client wrote outside the cut fields is byte for byte the same
+    String out = Bootstrap.inject(facts(Endpoint.GENERATE, "{\"text\" :  \"x\",\"bootstrap_room\":5,\"n\": 1}"), "h", 1).toString();
+    assertThat(out).startsWith("{\"text\" :  \"x\",\"n\": 1,\"bootstrap_host\":");
+  }
+
+  @Test
   void textMentioningBootstrapIsSplicedNotRewritten() throws Exception {
     String body = "{\"text\": \"what is \\\"bootstrap_room\\\"?\"}";
     JsonNode json = inject(Endpoint.GENERATE, body, "h", 1);

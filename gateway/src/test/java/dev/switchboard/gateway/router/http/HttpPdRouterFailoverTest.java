@@ -157,7 +157,7 @@ class HttpPdRouterFailoverTest {
          Gateway g = PdFleet.gateway(Duration.ofMillis(200), 3, prefill, decode)) {
       assertThat(g.routers().ready()).isTrue();
       decode.controls().healthy(false);
-      await().atMost(Duration.ofSeconds(5)).until(() -> !g.routers().ready());
+      await().atMost(Duration.ofSeconds(20)).until(() -> !g.routers().ready());
       HttpResponse<String> r = post(g, "/generate", "{\"text\": \"x\"}");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(inference(prefill, "/generate")).isEmpty();

@@ -343,16 +343,4 @@ class HttpPdRouterTest {
     assertThat(sum(all(), s -> inference(s, "/v1/embeddings").size())).isZero();
   }
 
-  @Test
-  void pairHealthCheckAsksBothHalves() throws Exception {
-    // A fleet of its own: the shared one carries other tests' held and cancelled exchanges.
-    try (SimWorker prefill = PdFleet.prefill(); SimWorker decode = PdFleet.decode();
-         Gateway g = PdFleet.gateway(Duration.ofMillis(500), 3, prefill, decode)) {
-      HttpPdRouter router = (HttpPdRouter) g.routers().routers().get(RouterId.HTTP_PD);
-      HttpPdRouter.PairHealth ok = router.checkPair(PdFleet.MODEL, Duration.ofSeconds(2)).await(10, TimeUnit.SECONDS);
-      assertThat(ok.healthy()).as(ok.message()).isTrue();
-      assertThat(prefill.stats().requests("/health_generate")).isEqualTo(1);
-      assertThat(decode.stats().requests("/health_generate")).isEqualTo(1);
-    }
-  }
 }

@@ -323,7 +323,7 @@ class HttpRegularRouterTest {
   @Test
   void hangingWorkerTimesOutWith504WhileOtherClientsAreServed() throws Exception {
     try (Fleet f = Fleet.start(List.of(SimSpec.of(sim("slow")), SimSpec.of(sim("fast"))),
-        g -> g.withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1), Map.of()).awaitReady()) {
+        g -> g.withTimeouts(g.timeouts().withFirstByte(Duration.ofSeconds(2))).withMaxAttempts(1), Map.of()).awaitReady()) {
       f.sim(0).controls().hang(true);
       HttpRequest hanging = HttpRequest.newBuilder(f.uri("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
           .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chat("slow", "wait", false))).build();

@@ -4,70 +4,47 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.exchange.BadRequestException;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.grpc.GrpcWorkerClient;
+import dev.switchboard.gateway.router.pipeline.Attempt;
+import dev.switchboard.gateway.router.pipeline.Failure;
+import dev.switchboard.gateway.router.pipeline.Outcome;
+import dev.switchboard.gateway.router.pipeline.Transport;
+import dev.switchboard.gateway.worker.AttemptReport.Cause;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.protocol.scheduler.EmbedRequest;
 import dev.switchboard.protocol.scheduler.EmbedResponse;
 import dev.switchboard.protocol.scheduler.SamplingParams;
 import dev.switchboard.protocol.scheduler.TokenizedInput;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 
 /**
  * {@code /v1/embeddings} over the Embed RPC: each input (a string, or an array of token ids) is tokenized and sent
  * as its own EmbedRequest to one worker picked by the policy; the answers are returned in OpenAI's list shape.
  */
-final class EmbeddingFront {
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+final class EmbedTransport implements Transport {
   private static final int MAX_INPUTS = 2048;
 
-  private final Vertx vertx;
+  private final Context context;
   private final GrpcWorkerClient client;
-  private final TokenizerRegistry tokenizers;
-  private final BiFunction<Exchange, String, Worker> picker;
+  private final String model;
+  private final List<int[]> inputs;
 
-  EmbeddingFront(Vertx vertx, GrpcWorkerClient client, TokenizerRegistry tokenizers, BiFunction<Exchange, String, Worker> picker) {
-    this.vertx = vertx;
+  EmbedTransport(Context context, GrpcWorkerClient client, String model, List<int[]> inputs) {
+    this.context = context;
     this.client = client;
-    this.tokenizers = tokenizers;
-    this.picker = picker;
+    this.model = model;
+    this.inputs = inputs;
   }
 
-  void handle(Exchange exchange, String model) {
-    Context context = vertx.getOrCreateContext();
-    tokenizers.get(model).whenComplete((text, err) -> context.runOnContext(v -> {
-      if (exchange.finished()) return;
-      if (err != null) {
-        exchange.fail(err instanceof TokenizerRegistry.Unavailable u ? u.error() : OpenAiError.internal(err.getMessage()));
-        return;
-      }
-      List<int[]> inputs;
-      try {
-        inputs = inputs(exchange.facts().json().get("input"), text);
-      } catch (BadRequestException bad) {
-        exchange.fail(bad.error());
-        return;
-      }
-      Worker worker = picker.apply(exchange, model);
-      if (worker == null) {
-        exchange.fail(OpenAiError.unavailable("No available workers for model: " + model));
-        return;
-      }
-      send(exchange, model, worker, inputs, context);
-    }));
-  }
-
-  private static List<int[]> inputs(JsonNode input, ModelText text) {
+  /** The token ids of each input (a string, token ids, or an array of either); 400 for anything else. */
+  static List<int[]> inputs(JsonNode input, ModelText text) {
     if (input == null || input.isNull()) throw Fields.bad("'input' is required", "input");
     List<int[]> out = new ArrayList<>();
     if (input.isTextual()) {
@@ -96,8 +73,10 @@ final class EmbeddingFront {
     return out;
   }
 
-  private void send(Exchange exchange, String model, Worker worker, List<int[]> inputs, Context context) {
-    Worker.Lease lease = worker.lease();
+  @Override
+  public void dispatch(Attempt attempt) {
+    Worker worker = attempt.target().answering();
+    Exchange exchange = attempt.exchange();
     List<CompletableFuture<EmbedResponse>> calls = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       TokenizedInput.Builder t = TokenizedInput.newBuilder();
@@ -107,14 +86,14 @@ final class EmbeddingFront {
           .setTokenized(t)
           .setSamplingParams(SamplingParams.newBuilder().setTemperature(1.0f).setTopP(1.0f).setTopK(-1).setRepetitionPenalty(1.0f).setN(1).setMaxNewTokens(0))
           .build();
-      calls.add(client.embed(worker, request, TIMEOUT).toCompletableFuture());
+      calls.add(client.embed(worker, request, attempt.timeouts().firstByte()).toCompletableFuture());
     }
+    attempt.onCancel(() -> calls.forEach(c -> c.cancel(false)));
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((ok, err) -> context.runOnContext(v -> {
-      lease.release();
-      if (exchange.finished()) return;
+      if (attempt.ended()) return;
       if (err != null) {
         Throwable cause = err.getCause() != null ? err.getCause() : err;
-        exchange.fail(GenerateErrors.ofFailure(worker, cause));
+        attempt.end(new Outcome.FailedBeforeBytes(GenerateErrors.ofFailure(worker, cause, "")));
         return;
       }
       ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -125,8 +104,8 @@ final class EmbeddingFront {
         EmbedResponse r = calls.get(i).join();
         if (r.hasError()) {
           int status = parseStatus(r.getError().getCode());
-          exchange.fail(new OpenAiError(status, "worker " + worker.url() + ": " + r.getError().getMessage(),
-              status == 400 ? "invalid_request_error" : "internal_error", null, null));
+          attempt.end(new Outcome.FailedBeforeBytes(Failure.of(worker, Cause.STATUS, new OpenAiError(status,
+              "worker " + worker.url() + ": " + r.getError().getMessage(), status == 400 ? "invalid_request_error" : "internal_error", null, null))));
           return;
         }
         ObjectNode item = data.addObject();
@@ -138,8 +117,10 @@ final class EmbeddingFront {
       }
       body.put("model", model);
       body.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
+      attempt.firstByte();
       exchange.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(Buffer.buffer(OutputWriter.bytes(body)));
+      attempt.end(new Outcome.Completed(200));
     }));
   }
 
