@@ -79,8 +79,10 @@ public final class Exchange {
     HttpServerResponse r = response();
     if (r.ended() || r.closed()) return;
     r.setStatusCode(status);
+    r.headers().clear(); // nothing of an earlier attempt's head
     Headers.copyEndToEnd(workerHeaders, r.headers());
     r.putHeader(Headers.REQUEST_ID, requestId);
+    if ((status == 503 || status == 429) && !r.headers().contains("retry-after")) r.putHeader("retry-after", "1");
     r.end(body);
   }
 

@@ -47,6 +47,8 @@ public final class Relay {
   /** Status line and end-to-end headers of {@code upstream} on the client's response (not yet written). */
   public static HttpServerResponse head(HttpClientResponse upstream, Exchange exchange) {
     HttpServerResponse out = exchange.response();
+    // An earlier attempt may have set its worker's headers before failing: they must not leak into this answer.
+    out.headers().clear();
     out.setStatusCode(upstream.statusCode());
     String message = upstream.statusMessage();
     if (message != null && !message.isEmpty()) out.setStatusMessage(message);

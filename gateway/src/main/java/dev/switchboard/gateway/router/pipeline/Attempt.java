@@ -99,8 +99,10 @@ public final class Attempt {
   void stop(Failure failure) {
     if (ended) return;
     Outcome outcome = committed() ? new Outcome.FailedAfterBytes(failure) : new Outcome.FailedBeforeBytes(failure);
-    runCancelHandlers();
+    // The outcome first: stopping the upstream work makes its transport report a failure of its own (a reset
+    // stream reads as "broken"), which must not win over the deadline that caused it.
     end(outcome);
+    runCancelHandlers();
   }
 
   /** The client left: stop upstream work; the attempt ends without saying anything about the worker. */
