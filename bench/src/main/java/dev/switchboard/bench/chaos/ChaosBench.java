@@ -140,6 +140,18 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
       for (int i = 0; i < workers; i++) sims.get(i).controls().reset();
       long heapAfter = usedHeapAfterGc();
       System.out.println(report(tally, seconds, upstream, transitions, heapBefore, heapAfter, faults.sum(), perFault));
+
+      // A dead fleet: every worker answers 503. The breakers open, then requests must be refused fast, without a
+      // backoff storm. The first seconds (breakers still closed) are the cost of finding out; then it is measured.
+      for (int i = 0; i < workers; i++) sims.get(i).controls().failNext(Integer.MAX_VALUE, 503);
+      drive(clientVertx, client, gateway.port(), System.nanoTime() + TimeUnit.SECONDS.toNanos(3), new Tally());
+      long deadBefore = attempts(sims, retiredAttempts);
+      Tally dead = new Tally();
+      drive(clientVertx, client, gateway.port(), System.nanoTime() + TimeUnit.SECONDS.toNanos(10), dead);
+      long deadAttempts = attempts(sims, retiredAttempts) - deadBefore;
+      System.out.printf("dead fleet (every worker 503, breakers open): %d requests in 10 s, %s; p50 %.2f ms, p99 %.2f ms,"
+          + " %.3f upstream attempts per request%n", dead.total(), dead.errors(), dead.anyPercentileMicros(0.5) / 1000.0,
+          dead.anyPercentileMicros(0.99) / 1000.0, (double) deadAttempts / Math.max(1, dead.total()));
       return tally.count(Verdict.HUNG) + tally.count(Verdict.UNANSWERED) == 0 ? 0 : 1;
     } finally {
       chaos.shutdownNow();
@@ -234,7 +246,11 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
     client.request(ro).compose(req -> {
       cancel[0] = req::reset;
       return req.send(body);
-    }).compose(resp -> resp.body().map(b -> classify(resp.statusCode(), stream, b))).onComplete(ar -> {
+    }).compose(resp -> resp.body().map(b -> {
+      Verdict v = classify(resp.statusCode(), stream, b);
+      if (v == Verdict.CLEAN_ERROR) tally.error(resp.statusCode() == 200 ? "sse error" : Integer.toString(resp.statusCode()));
+      return v;
+    })).onComplete(ar -> {
       vertx.cancelTimer(timer);
       judge.accept(ar.succeeded() ? ar.result() : Verdict.UNANSWERED);
     });
@@ -270,6 +286,23 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
   static final class Tally {
     private final LongAdder[] counts = new LongAdder[Verdict.values().length];
     private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.ConcurrentSkipListMap<String, LongAdder> errors = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    void error(String kind) {
+      errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    String errors() {
+      StringBuilder sb = new StringBuilder();
+      errors.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(": ").append(v.sum()));
+      return sb.toString();
+    }
+
+    /** Percentile of every answer's latency, errors included. */
+    long anyPercentileMicros(double p) {
+      return percentile(all, p);
+    }
 
     Tally() {
       for (int i = 0; i < counts.length; i++) counts[i] = new LongAdder();
@@ -278,6 +311,7 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
     void add(Verdict v, long micros) {
       counts[v.ordinal()].increment();
       if (v == Verdict.SUCCEEDED) latencies.add(micros);
+      all.add(micros);
     }
 
     long count(Verdict v) { return counts[v.ordinal()].sum(); }
@@ -289,9 +323,13 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
     }
 
     long percentileMicros(double p) {
+      return percentile(latencies, p);
+    }
+
+    private static long percentile(List<Long> values, double p) {
       List<Long> sorted;
-      synchronized (latencies) {
-        sorted = new ArrayList<>(latencies);
+      synchronized (values) {
+        sorted = new ArrayList<>(values);
       }
       if (sorted.isEmpty()) return 0;
       java.util.Collections.sort(sorted);
@@ -309,7 +347,7 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
     sb.append(")\n");
     sb.append(String.format("%-28s %10d%n", "requests sent", sent));
     sb.append(String.format("%-28s %10d  (%.1f%%)%n", "succeeded", t.count(Verdict.SUCCEEDED), 100.0 * t.count(Verdict.SUCCEEDED) / Math.max(1, sent)));
-    sb.append(String.format("%-28s %10d%n", "ended with a clean error", t.count(Verdict.CLEAN_ERROR)));
+    sb.append(String.format("%-28s %10d  (%s)%n", "ended with a clean error", t.count(Verdict.CLEAN_ERROR), t.errors()));
     sb.append(String.format("%-28s %10d%n", "hung (no answer in " + clientTimeoutSecs + " s)", t.count(Verdict.HUNG)));
     sb.append(String.format("%-28s %10d%n", "unanswered", t.count(Verdict.UNANSWERED)));
     sb.append(String.format("%-28s %7.1f ms / %.1f ms%n", "success p50 / p99", t.percentileMicros(0.5) / 1000.0, t.percentileMicros(0.99) / 1000.0));
