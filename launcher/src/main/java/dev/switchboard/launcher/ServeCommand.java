@@ -54,11 +54,13 @@ final class ServeCommand implements Callable<Integer> {
         // not on this platform: the shutdown hook below still closes the gateway
       }
     }
-    gateway.drainState().finished().onComplete(done -> close.run());
+    // Closing blocks, so it never runs on the event loop that saw the last request end: the main thread does it.
+    gateway.drainState().finished().onComplete(done -> stopped.countDown());
     Runtime.getRuntime().addShutdownHook(new Thread(close, "switchboard-shutdown"));
     System.out.printf("switchboard listening on %s:%d%n%n%s%n", deployment.gateway().host(), gateway.port(),
         Tables.plan(gateway.routers().plan()));
     stopped.await();
+    close.run();
     System.out.println("switchboard drained and stopped");
     return 0;
   }

@@ -71,8 +71,8 @@ public final class Drain {
   private void cutOff(Duration timeout) {
     inFlight.forEach((exchange, model) -> {
       if (!timeoutOf.apply(model.isEmpty() ? null : model).equals(timeout)) return;
-      OpenAiError error = OpenAiError.unavailable("the gateway is shutting down: the request did not finish within the drain timeout of "
-          + timeout.toSeconds() + " s");
+      OpenAiError error = new OpenAiError(503, "the gateway is shutting down: the request did not finish within the drain timeout of "
+          + timeout.toSeconds() + " s", "service_unavailable", null, "draining");
       if (exchange.context() == null) exchange.stop(error);
       else exchange.context().runOnContext(v -> exchange.stop(error));
     });

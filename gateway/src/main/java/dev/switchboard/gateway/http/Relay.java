@@ -28,6 +28,8 @@ public final class Relay {
     else out.setChunked(true);
     Promise<Void> done = Promise.promise();
     upstream.handler(chunk -> {
+      // Chunks already in flight when the exchange was ended from outside (deadline, drain, client gone): dropped.
+      if (out.ended() || out.closed()) return;
       onChunk.handle(chunk);
       exchange.write(chunk);
       if (out.writeQueueFull()) {
@@ -37,7 +39,7 @@ public final class Relay {
     });
     upstream.exceptionHandler(done::tryFail);
     upstream.endHandler(v -> {
-      out.end();
+      if (!out.ended() && !out.closed()) out.end();
       done.tryComplete();
     });
     upstream.resume();
