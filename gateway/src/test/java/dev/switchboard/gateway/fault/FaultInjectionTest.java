@@ -98,7 +98,7 @@ class FaultInjectionTest {
     }
     assertThat(badWorker().isHealthy()).as("/health still says 200").isTrue();
     assertThat(badWorker().breaker().state()).isEqualTo(State.OPEN);
-    assertThat(bad().stats().inFlight()).as("the stalled requests were cancelled at the worker").isZero();
+    await().untilAsserted(() -> assertThat(bad().stats().inFlight()).as("the stalled requests were cancelled at the worker").isZero());
     // Out of rotation: with the good worker back, every request goes there.
     goodWorkerBack();
     for (int i = 0; i < 4; i++) {
@@ -227,6 +227,20 @@ class FaultInjectionTest {
     bad().close();
     for (int i = 0; i < THRESHOLD * 2; i++) assertThat(post(Fleet.chat("m", "dead " + i, false)).statusCode()).isEqualTo(200);
     await().until(() -> !badWorker().isAvailable());
+  }
+
+  @Test
+  void clientLeavesWhileTheGatewayBacksOff_noFurtherAttemptReachesAWorker() throws Exception {
+    fleet = Fleet.start(List.of(Fleet.SimSpec.of(Fleet.sim("m").withNoLatency()), Fleet.SimSpec.of(Fleet.sim("m").withNoLatency())),
+        g -> g.withRetry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofSeconds(5), 0.2)), Map.of()).awaitReady();
+    for (int i = 0; i < 2; i++) fleet.sim(i).controls().retryAfter(Duration.ofSeconds(2)).failNext(1, 503);
+    CompletableFuture<HttpResponse<String>> leaving = fleet.http().sendAsync(HttpRequest.newBuilder(fleet.uri("/v1/chat/completions"))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Fleet.chat("m", "leave", false))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().until(() -> bad().stats().faultsInjected() + fleet.sim(1).stats().faultsInjected() == 1); // first attempt failed
+    leaving.cancel(true); // the client leaves during the 2 s Retry-After wait
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
+        bad().stats().requests("/v1/chat/completions") + fleet.sim(1).stats().requests("/v1/chat/completions") == 1);
   }
 
   @Test
