@@ -6,7 +6,13 @@ import dev.switchboard.gateway.api.Drain;
 import dev.switchboard.gateway.config.AdmissionSettings;
 import dev.switchboard.gateway.router.Admission;
 import dev.switchboard.gateway.worker.CircuitBreaker;
+import dev.switchboard.gateway.api.Tenants;
+import dev.switchboard.gateway.metrics.AccessLog;
+import dev.switchboard.gateway.api.WorkerApi;
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.ConfigWatcher;
 import dev.switchboard.gateway.config.DeploymentConfig;
+import dev.switchboard.gateway.config.DeploymentDiff;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.config.ModelSettings;
 import dev.switchboard.gateway.config.Timeouts;
@@ -26,7 +32,10 @@ import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.grpc.GrpcRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.discovery.KubernetesDiscovery;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.function.Supplier;
 import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthChecker;
@@ -58,16 +67,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the registry, policies, routers, health checker and HTTP front from a deployment,
  * and starts them. Nothing here is a framework: each part is constructed explicitly with what it needs.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** How often load-aware policies' workers are asked for {@code /get_load} (the reference's CLI default). */
   private static final Duration LOAD_POLL_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOAD_POLL_TIMEOUT = Duration.ofSeconds(2);
-  private final DeploymentConfig config;
+  /** Replaced on reload; parts that cannot change live keep reading the first one ({@link #startConfig}). */
+  private volatile DeploymentConfig config;
+  private final DeploymentConfig startConfig;
   private final Vertx vertx;
   private final WorkerRegistry registry = new WorkerRegistry();
   private final PolicyRegistry policies;
@@ -75,13 +91,18 @@ public final class Gateway implements AutoCloseable {
   private final RouterManager routers;
   private final HealthChecker health;
   private final GatewayMetrics metrics;
+  private final Tenants tenants;
+  private final AccessLog accessLog;
   private final ModelDiscovery discovery;
+  private final WorkerApi workerApi;
   private final LoadPoller loads;
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
+  private volatile ConfigWatcher watcher;
+  private volatile KubernetesDiscovery kubernetes;
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Drain drain;
@@ -91,25 +112,33 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
+    this.startConfig = config;
     GatewaySettings settings = config.gateway();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    this.policies = new PolicyRegistry(this::policyFor);
+    this.metrics = new GatewayMetrics(registry);
+    metrics.routersKnown(java.util.Arrays.stream(RouterId.values()).map(RouterId::wireName).toList());
+    attemptListeners.add(metrics);
+    this.tenants = new Tenants(settings, metrics);
+    this.accessLog = new AccessLog(settings.accessLog());
+    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated);
     registry.addListener(policies);
     // Each worker's breaker takes its model's circuit_breaker settings as it joins; outcomes keep it current.
     registry.addListener((snapshot, added, removed) -> {
-      for (Worker w : added) w.breaker().settings(config.circuitBreaker(w.model()));
+      for (Worker w : added) w.breaker().settings(this.config.circuitBreaker(w.model()));
     });
     attemptListeners.add(CircuitBreaker.FEED);
     this.upstream = new HttpWorkerClient(vertx);
-    this.metrics = new GatewayMetrics(registry);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
-    this.drain = new Drain(vertx, config::drainTimeout);
+    this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
+    this.drain = new Drain(vertx, model -> this.config.drainTimeout(model));
     Map<String, AdmissionSettings> perModel = new java.util.HashMap<>();
     config.models().forEach((model, m) -> {
       if (m.admission() != null) perModel.put(model, m.admission());
     });
-    this.admission = new Admission(vertx, settings.admission(), perModel);
-    this.grpc = new GrpcWorkerClient(new WorkerChannels());
+    this.admission = new Admission(vertx, settings.admission(), perModel, metrics);
+    metrics.breakerState(w -> w.breaker().state().code);
+    metrics.admissionQueueDepth(admission::queuedTotal);
+    this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     Pipeline pipeline = new Pipeline(vertx, registry, policies, config::retry, this::timeoutsFor, metrics, attemptListeners);
     this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
@@ -126,8 +155,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
   public static Gateway start(DeploymentConfig config) {
+    return start(config, KubernetesDiscovery::defaultClient);
+  }
+
+  /** As {@link #start(DeploymentConfig)}; {@code kubernetes} makes the client when {@code discovery.kubernetes} is set. */
+  public static Gateway start(DeploymentConfig config, Supplier<KubernetesClient> kubernetes) {
     Gateway g = new Gateway(config);
     try {
+      if (config.kubernetes() != null) {
+        g.kubernetes = new KubernetesDiscovery(kubernetes.get(), config.kubernetes(), g.registry, g.discovery,
+            config.fleet().drainTimeout()).start();
+      }
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.preloadTokenizers();
@@ -230,7 +268,8 @@ public final class Gateway implements AutoCloseable {
       connections = new ClientConnections(vertx, settings.front(), clientConnections);
       server.connectionHandler(connections::connected)
           .invalidRequestHandler(ApiRoutes::invalidRequest)
-          .requestHandler(connections.requests(ApiRoutes.create(vertx, settings, routers, registry, upstream, metrics, drain, admission)))
+          .requestHandler(connections.requests(ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers,
+              registry, upstream, metrics, workerApi, tenants, accessLog, drain, admission)))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
@@ -245,12 +284,62 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies a re-read deployment: workers added, removed (drained first), updated in place or replaced; the live
+   * fleet settings (allow-list, readiness, drain bound) switch over; other changed settings are logged as needing a
+   * restart. Only workers the file declared are touched (not those added through the API or by discovery).
+   */
+  public synchronized DeploymentDiff reload(DeploymentConfig next) {
+    DeploymentConfig running = config;
+    DeploymentDiff diff = DeploymentDiff.of(running, next);
+    config = new DeploymentConfig(startConfig.gateway(), startConfig.models(), next.workers(), next.fleet(), startConfig.kubernetes());
+    java.time.Duration drain = next.fleet().drainTimeout();
+    for (WorkerSpec w : diff.removed()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain);
+    }
+    for (WorkerSpec w : diff.added()) addDeclared(w);
+    for (WorkerSpec w : diff.updated()) {
+      registry.update(w.url(), live -> w.discoversModel() ? w.withModel(live.model()) : w);
+    }
+    for (WorkerSpec w : diff.replaced()) {
+      discovery.forget(w.url());
+      registry.drainAndRemove(w.url(), drain).thenRun(() -> addDeclared(w));
+    }
+    log.info("config reloaded: {}", diff);
+    return diff;
+  }
+
+  private void addDeclared(WorkerSpec w) {
+    if (w.discoversModel()) {
+      discovery.discover(w);
+      return;
+    }
+    try {
+      registry.add(w);
+    } catch (IllegalArgumentException e) {
+      log.warn("config reload: {} (kept the registered one)", e.getMessage());
+    }
+  }
+
+  /**
+   * Watches the deployment file (and SIGHUP) and {@link #reload}s it when it changes. {@code adjust} re-applies
+   * what the command line overrode.
+   */
+  public ConfigWatcher watchConfig(Path file, UnaryOperator<DeploymentConfig> adjust, boolean sighup) {
+    ConfigWatcher w = new ConfigWatcher(file, () -> adjust.apply(ConfigLoader.load(file)), this::reload, java.time.Duration.ofMillis(200));
+    if (sighup) w.onSighup();
+    watcher = w;
+    return w;
+  }
+
   public int port() { return boundPort.get(); }
   public DeploymentConfig config() { return config; }
   public WorkerRegistry registry() { return registry; }
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
   public Vertx vertx() { return vertx; }
+  public GatewayMetrics metrics() { return metrics; }
 
   /**
    * Starts a graceful drain (as SIGTERM and {@code POST /drain} do): readiness 503, new requests 503, requests in
@@ -272,6 +361,10 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    ConfigWatcher w = watcher;
+    if (w != null) w.close();
+    KubernetesDiscovery k = kubernetes;
+    if (k != null) k.close();
     discovery.close();
     health.close();
     loads.close();

@@ -40,6 +40,8 @@ final class ServeCommand implements Callable<Integer> {
     DeploymentConfig deployment = ConfigLoader.load(config);
     deployment = deployment.withGateway(overrides(deployment.gateway()));
     Gateway gateway = Gateway.start(deployment);
+    // Edits to the file (and SIGHUP) are applied live; the command line's overrides still win.
+    gateway.watchConfig(config, d -> d.withGateway(overrides(d.gateway())), true);
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable close = () -> {

@@ -1,9 +1,11 @@
 package dev.switchboard.gateway.api;
 
+import dev.switchboard.gateway.config.FleetSettings;
 import dev.switchboard.gateway.config.GatewaySettings;
 import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Headers;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.http.HttpWorkerClient;
@@ -20,10 +22,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The gateway's HTTP surface. Every response carries {@code x-request-id}; inference routes need the gateway key
- * when one is configured; status routes are open. Errors are OpenAI-shaped JSON, including 404, 405 and 413.
+ * when one is configured. The worker API and the status routes that show worker URLs need the admin key when one
+ * is configured (without one, the worker API's changes need the gateway key, if any, and status routes are open);
+ * the other status routes are open. Errors are OpenAI-shaped JSON, including 404, 405 and 413.
  */
 public final class ApiRoutes {
   static final String REQUEST_ID_KEY = "switchboard.requestId";
@@ -43,39 +48,78 @@ public final class ApiRoutes {
 
   private ApiRoutes() {}
 
-  public static Router create(Vertx vertx, GatewaySettings settings, RouterManager routers, WorkerRegistry registry,
-      HttpWorkerClient upstream, GatewayMetrics metrics, Drain drain, Admission admission) {
+  /** Admin request bodies (one worker, one patch) are small. */
+  private static final long ADMIN_BODY_LIMIT = 64 * 1024;
+
+  /**
+   * @param fleet the admin key (fixed for the server's life) and, through {@code liveFleet}, the settings that
+   *     change on reload (allow-list, readiness mode, drain bound)
+   * @param workers the worker API, or {@code null} for none
+   * @param tenants the client keys and their limits, shared by every event loop's router
+   * @param accessLog where each inference request's line goes
+   */
+  public static Router create(Vertx vertx, GatewaySettings settings, FleetSettings fleet, Supplier<FleetSettings> liveFleet,
+      RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, GatewayMetrics metrics, WorkerApi workers,
+      Tenants tenants, AccessLog accessLog, Drain drain, Admission admission) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
     FrontGate gate = new FrontGate(drain, admission);
 
-    ApiKeyCheck keyCheck = settings.apiKey() == null ? null : new ApiKeyCheck(settings.apiKey());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
-      // The key is checked on a route of its own, before the body is read: no work for unauthorised clients.
-      if (keyCheck != null) web.post(e.getKey()).handler(ctx -> requireKey(ctx, keyCheck));
-      // Refused before the body is read: a draining gateway, a body that is not JSON.
+      web.post(e.getKey()).handler(new RequestRecorder(e.getValue(), metrics, accessLog));
+      // Key and limits are checked on a route of their own, before the body is read: no work for refused clients.
+      web.post(e.getKey()).handler(tenants::handle);
+      // Refused before the body is read too: a draining gateway, a body that is not JSON.
       web.post(e.getKey()).handler(ctx -> refuseEarly(ctx, drain));
-      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, metrics, gate));
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, gate));
     }
-    // Starts a graceful drain. TODO(fleet): guard with the admin key once it exists; until then the gateway key.
-    if (keyCheck != null) web.post("/drain").handler(ctx -> requireKey(ctx, keyCheck));
+
+    ApiKeyCheck admin = ApiKeyCheck.ofNullable(fleet.adminApiKey(), "admin key");
+    // Without an admin key, changing the fleet still needs a client key when there are any (SGLang's rule).
+    ApiKeyCheck change = admin != null ? admin : tenants.keys();
+    StatusHandlers status = new StatusHandlers(routers, registry, upstream, () -> liveFleet.get().readiness(), drain);
+    // Starts a graceful drain (as SIGTERM does); guarded like the fleet's changes: the admin key, else client keys.
+    if (change != null) web.post("/drain").handler(ctx -> requireKey(ctx, change));
     web.post("/drain").handler(ctx -> {
       drain.start();
       ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end("{\"draining\":true,\"in_flight\":" + drain.inFlight() + "}");
     });
-
-    StatusHandlers status = new StatusHandlers(routers, registry, upstream, drain);
     web.get("/health").handler(StatusHandlers::ok);
     web.get("/liveness").handler(StatusHandlers::ok);
     web.get("/readiness").handler(status::readiness);
     web.get("/health_generate").handler(status::readiness);
     web.get("/v1/models").handler(status::models);
     web.get("/get_server_info").handler(status::serverInfo);
+    if (admin != null) {
+      for (String path : new String[] {"/get_model_info", "/routers", "/workers", "/workers/:id", "/list_workers"}) {
+        web.get(path).handler(ctx -> requireKey(ctx, admin));
+      }
+      if (fleet.metricsRequireAdminKey()) web.get("/metrics").handler(ctx -> requireKey(ctx, admin));
+    }
     web.get("/get_model_info").handler(status::modelInfo);
     web.get("/routers").handler(status::routers);
-    web.get("/workers").handler(status::workers);
+    if (workers != null) {
+      BodyHandler adminBody = BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT).setHandleFileUploads(false);
+      if (change != null) {
+        web.post("/workers").handler(ctx -> requireKey(ctx, change));
+        web.patch("/workers/:id").handler(ctx -> requireKey(ctx, change));
+        web.delete("/workers/:id").handler(ctx -> requireKey(ctx, change));
+        web.post("/add_worker").handler(ctx -> requireKey(ctx, change));
+        web.post("/remove_worker").handler(ctx -> requireKey(ctx, change));
+      }
+      web.get("/workers").handler(workers::list);
+      web.post("/workers").handler(adminBody).handler(workers::create);
+      web.get("/workers/:id").handler(workers::get);
+      web.patch("/workers/:id").handler(adminBody).handler(workers::patch);
+      web.delete("/workers/:id").handler(workers::delete);
+      web.post("/add_worker").handler(workers::addWorker);
+      web.post("/remove_worker").handler(workers::removeWorker);
+      web.get("/list_workers").handler(workers::listUrls);
+    } else {
+      web.get("/workers").handler(status::workers);
+    }
     web.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
         .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, metrics.contentType()).end(Buffer.buffer(text)))
         .onFailure(ctx::fail));
@@ -151,7 +195,7 @@ public final class ApiRoutes {
       ctx.next();
     } else {
       ctx.request().pause();
-      sendError(ctx, OpenAiError.unauthorized("missing or wrong API key: send 'Authorization: Bearer <gateway key>'"));
+      sendError(ctx, OpenAiError.unauthorized("missing or wrong API key: send 'Authorization: Bearer <" + check.what() + ">'"));
     }
   }
 
@@ -159,7 +203,9 @@ public final class ApiRoutes {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed() || r.headWritten()) return;
     // Busy or unavailable: tell clients when to come back instead of letting them hammer a failing fleet.
-    if (error.status() == 429 || error.status() == 503) r.putHeader("retry-after", Integer.toString(Admission.RETRY_AFTER_SECS));
+    if ((error.status() == 429 || error.status() == 503) && !r.headers().contains("retry-after")) {
+      r.putHeader("retry-after", Integer.toString(Admission.RETRY_AFTER_SECS));
+    }
     r.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error.toBuffer());
   }
 }

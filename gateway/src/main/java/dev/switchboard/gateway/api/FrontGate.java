@@ -28,7 +28,7 @@ final class FrontGate {
     RequestFacts facts = exchange.facts();
     int priority;
     try {
-      priority = Admission.priority(req.getHeader(PRIORITY_HEADER), facts.priority());
+      priority = Admission.priority(req.getHeader(PRIORITY_HEADER), facts.priority(), exchange.priority());
     } catch (IllegalArgumentException e) {
       ApiRoutes.sendError(ctx, OpenAiError.badRequest(e.getMessage()));
       return;

@@ -5,7 +5,7 @@ import dev.switchboard.gateway.exchange.Endpoint;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
-import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.metrics.RequestTimer;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.Selection;
 import dev.switchboard.gateway.worker.ConnectionMode;
@@ -22,30 +22,21 @@ final class InferenceHandler implements Handler<RoutingContext> {
   static final String CONNECTION_HEADER = "x-switchboard-connection";
   static final String PREFER_PD_HEADER = "x-prefer-pd";
 
-  /** nginx's "client closed request": the client left before the response was complete. */
-  private static final int CLIENT_CLOSED = 499;
-
   private final Endpoint endpoint;
-  private final String endpointLabel;
   private final RouterManager routers;
-  private final GatewayMetrics metrics;
   private final FrontGate gate;
 
-  InferenceHandler(Endpoint endpoint, RouterManager routers, GatewayMetrics metrics, FrontGate gate) {
+  InferenceHandler(Endpoint endpoint, RouterManager routers, FrontGate gate) {
     this.endpoint = endpoint;
-    this.endpointLabel = endpoint.path();
     this.routers = routers;
-    this.metrics = metrics;
     this.gate = gate;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    long start = System.nanoTime();
-    String[] router = {"none"};
-    ctx.addEndHandler(ended -> metrics.requestFinished(endpointLabel, router[0],
-        ended.succeeded() ? ctx.response().getStatusCode() : CLIENT_CLOSED, start));
+    RequestTimer timer = ctx.get(RequestTimer.KEY); // RequestRecorder's: metrics and access log when it ends
+    Tenant tenant = ctx.get(Tenant.CONTEXT_KEY);
     String requestId = ctx.get(ApiRoutes.REQUEST_ID_KEY);
     Buffer body = ctx.body().buffer();
     RequestFacts facts;
@@ -57,11 +48,14 @@ final class InferenceHandler implements Handler<RoutingContext> {
       ApiRoutes.sendError(ctx, e.error());
       return;
     }
+    timer.model(facts.model());
+    timer.stream(facts.stream());
     Selection selection = routers.select(facts.model(), connection, preferPd(req.getHeader(PREFER_PD_HEADER)), endpoint);
     switch (selection) {
       case Selection.Routed routed -> {
-        router[0] = routed.router().id().wireName();
-        Exchange exchange = new Exchange(req, facts, requestId);
+        timer.router(routed.router().id().wireName());
+        timer.model(routed.model());
+        Exchange exchange = new Exchange(req, facts, requestId, tenant == null ? 0 : tenant.priority(), timer);
         gate.pass(ctx, exchange, routed.model(), () -> routed.router().route(exchange, routed.model()));
       }
       case Selection.Refused refused -> ApiRoutes.sendError(ctx, refused.error());

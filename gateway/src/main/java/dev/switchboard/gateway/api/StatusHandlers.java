@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.config.FleetSettings.Readiness;
 import dev.switchboard.gateway.exchange.OpenAiError;
 import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.router.InferenceRouter;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** Health, readiness and status pages; none of them needs a key, none of them proxies inference. */
 final class StatusHandlers {
@@ -26,36 +29,66 @@ final class StatusHandlers {
   private final RouterManager routers;
   private final WorkerRegistry registry;
   private final HttpWorkerClient upstream;
+  private final Supplier<Readiness> readinessMode;
   private final Drain drain;
   private final long created = Instant.now().getEpochSecond();
 
-  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, Drain drain) {
+  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, Supplier<Readiness> readinessMode,
+      Drain drain) {
     this.drain = drain;
     this.routers = routers;
     this.registry = registry;
     this.upstream = upstream;
+    this.readinessMode = readinessMode;
   }
 
   static void ok(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("OK");
   }
 
-  /** 200 when every served model has a routable path now; 503 with the models that have none. */
+  /**
+   * 200 when at least one model is routable ({@code gateway.readiness: any}) or every served model is
+   * ({@code all}); the body gives every known model's state. {@code ?model=M} asks about one model.
+   */
   void readiness(RoutingContext ctx) {
     ObjectNode body = RequestFacts.JSON.createObjectNode();
-    boolean ready = routers.ready() && !drain.draining();
+    String one = ctx.request().getParam("model");
+    if (one != null) {
+      String state = modelState(one);
+      boolean ok = state.equals("routable");
+      body.put("status", ok ? "ready" : "not ready");
+      body.put("model", one);
+      body.put("state", state);
+      json(ctx, ok ? 200 : 503, body);
+      return;
+    }
+    Readiness mode = readinessMode.get();
+    boolean ready = (mode == Readiness.ALL ? routers.ready() : routers.anyRoutable()) && !drain.draining();
     body.put("status", ready ? "ready" : "not ready");
     if (drain.draining()) body.put("reason", "draining: the gateway is shutting down");
+    body.put("mode", mode.wireName());
     ObjectNode models = body.putObject("models");
-    for (String model : routers.servedModels()) {
-      boolean servable = routers.routers().values().stream().anyMatch(r -> r.canServe(model));
-      models.put(model, servable ? "routable" : "no healthy worker");
-    }
-    if (routers.servedModels().isEmpty()) body.put("reason", "no models are served: the gateway has no usable workers");
+    SortedSet<String> known = new TreeSet<>(routers.plan().allModels());
+    for (String m : registry.snapshot().models()) if (!m.isEmpty()) known.add(m);
+    for (String model : known) models.put(model, modelState(model));
+    if (known.isEmpty() && !drain.draining()) body.put("reason", "no models are served: the gateway has no usable workers");
     List<Worker> all = registry.snapshot().all();
     body.put("healthy_workers", all.stream().filter(Worker::isHealthy).count());
     body.put("total_workers", all.size());
     json(ctx, ready ? 200 : 503, body);
+  }
+
+  /**
+   * {@code routable}; {@code draining} (every worker of the model is); {@code no healthy worker}; {@code not served}
+   * (its workers form no router, e.g. prefill without decode); {@code unknown} (no worker has this model).
+   */
+  private String modelState(String model) {
+    if (routers.routable(model)) return "routable";
+    List<Worker> workers = registry.snapshot().all().stream().filter(w -> w.model().equals(model)).toList();
+    if (workers.isEmpty()) return "unknown";
+    if (!routers.servedModels().contains(model)) return "not served";
+    if (workers.stream().allMatch(Worker::draining)) return "draining";
+    return "no healthy worker";
   }
 
   /** OpenAI's model list: every model some router serves. */
@@ -132,7 +165,7 @@ final class StatusHandlers {
         ArrayNode workers = m.putArray("workers");
         registry.snapshot().all().stream()
             .filter(w -> w.model().equals(model) && RouterId.of(w.type(), w.connection()) == id)
-            .forEach(w -> workers.add(workerJson(w)));
+            .forEach(w -> workers.add(WorkerApi.workerJson(w)));
       }
     });
     routers.defaultRouter().ifPresent(r -> body.put("default", r.id().wireName()));
@@ -142,27 +175,9 @@ final class StatusHandlers {
   void workers(RoutingContext ctx) {
     ObjectNode body = RequestFacts.JSON.createObjectNode();
     ArrayNode list = body.putArray("workers");
-    registry.snapshot().all().forEach(w -> list.add(workerJson(w)));
+    registry.snapshot().all().forEach(w -> list.add(WorkerApi.workerJson(w)));
     body.put("total", registry.snapshot().all().size());
     json(ctx, 200, body);
-  }
-
-  private static ObjectNode workerJson(Worker w) {
-    ObjectNode n = RequestFacts.JSON.createObjectNode();
-    n.put("url", w.url());
-    n.put("model", w.model());
-    n.put("type", w.type().wireName());
-    n.put("connection", w.connection().wireName());
-    n.put("healthy", w.isHealthy());
-    n.put("available", w.isAvailable());
-    n.putObject("circuit_breaker").put("state", w.breaker().state().wireName())
-        .put("transitions", w.breaker().transitions());
-    n.put("load", w.inFlight());
-    n.put("priority", w.priority());
-    n.put("cost", w.cost());
-    if (w.bootstrapPort() != null) n.put("bootstrap_port", w.bootstrapPort());
-    if (!w.spec().labels().isEmpty()) n.putPOJO("labels", w.spec().labels());
-    return n;
   }
 
   private static void json(RoutingContext ctx, int status, ObjectNode body) {

@@ -37,11 +37,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Binding is explicit (no reflection) so that each field gets its own check and message.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers");
+  private static final Set<String> TOP_FIELDS = Set.of("gateway", "models", "workers", "discovery");
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
       "connect_timeout_secs", "timeouts", "max_payload_bytes", "api_key", "health_check", "retry",
-      "circuit_breaker", "admission", "drain_timeout_secs", "front");
+      "admin_api_key", "metrics_require_admin_key", "worker_allowlist", "readiness", "drain_timeout_secs",
+      "api_keys", "access_log", "circuit_breaker", "admission", "front");
   private static final Set<String> FRONT_FIELDS = Set.of("header_timeout_secs", "body_timeout_secs", "keep_alive_idle_secs", "max_connections");
+  private static final Set<String> CLIENT_KEY_FIELDS = Set.of("name", "key", "key_file", "rpm", "tpm", "priority");
+  /** Tenant names the gateway uses itself: requests without keys, refused keys, the single {@code api_key}. */
+  public static final Set<String> RESERVED_TENANTS = Set.of("anonymous", "unauthenticated", "default");
+  private static final Set<String> SECRET_FIELDS = Set.of("key", "key_file");
+  private static final Set<String> DISCOVERY_FIELDS = Set.of("kubernetes");
+  private static final Set<String> KUBERNETES_FIELDS = Set.of("namespace", "namespaces", "selector", "prefill_selector",
+      "decode_selector", "port", "model_label", "bootstrap_port_annotation", "connection_annotation", "resync_secs",
+      "debounce_ms");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
   private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms", "max_backoff_ms", "budget_ratio");
@@ -54,9 +63,11 @@ public final class ConfigLoader {
       "priority", "cost", "api_key", "labels");
 
   private final String source;
+  private final Secrets secrets;
 
-  private ConfigLoader(String source) {
+  private ConfigLoader(String source, Secrets secrets) {
     this.source = source;
+    this.secrets = secrets;
   }
 
   /** Loads and validates a deployment file. */
@@ -69,31 +80,163 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(text, file.toString());
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, file.toString(), Secrets.fromEnvironment(dir == null ? Path.of("") : dir));
   }
 
   /** Parses and validates deployment YAML; {@code sourceName} prefixes error messages. */
   public static DeploymentConfig parse(String yaml, String sourceName) {
-    return new ConfigLoader(sourceName).parse(yaml);
+    return parse(yaml, sourceName, Secrets.fromEnvironment(Path.of("")));
   }
 
-  private DeploymentConfig parse(String yaml) {
-    Node root;
+  /** As {@link #parse(String, String)}, with keys ({@code ${ENV}}, {@code key_file}) resolved by {@code secrets}. */
+  public static DeploymentConfig parse(String yaml, String sourceName, Secrets secrets) {
+    return new ConfigLoader(sourceName, secrets).parse(yaml);
+  }
+
+  /**
+   * Validates one worker given as YAML or JSON (the worker API's body) by exactly the rules of a deployment file's
+   * {@code workers[]} entry; a {@link ConfigException} names the field ({@code worker.type}).
+   */
+  public static WorkerSpec parseWorker(String yamlOrJson, String sourceName) {
+    ConfigLoader loader = new ConfigLoader(sourceName, Secrets.fromEnvironment(Path.of("")));
+    Node root = loader.compose(yamlOrJson);
+    if (root == null) throw new ConfigException(sourceName + ": empty (expected a worker)", "worker");
+    return loader.worker(root, "worker");
+  }
+
+  private Node compose(String yaml) {
     try {
-      root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+      return new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new ConfigException(source + " line " + line + ": not valid YAML: " + e.getProblem());
     } catch (RuntimeException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
     }
+  }
+
+  private DeploymentConfig parse(String yaml) {
+    Node root = compose(yaml);
     if (root == null) throw new ConfigException(source + ": the file is empty (expected a 'workers:' list)");
     Map<String, NodeTuple> top = mapping(root, "(top level)", TOP_FIELDS);
 
     GatewaySettings gateway = top.containsKey("gateway") ? gateway(top.get("gateway").getValueNode()) : GatewaySettings.DEFAULTS;
     Map<String, ModelSettings> models = top.containsKey("models") ? models(top.get("models").getValueNode(), gateway) : Map.of();
     List<WorkerSpec> workers = top.containsKey("workers") ? workers(top.get("workers").getValueNode()) : List.of();
-    return new DeploymentConfig(gateway, models, workers);
+    FleetSettings fleet = top.containsKey("gateway") ? fleet(top.get("gateway").getValueNode()) : FleetSettings.DEFAULTS;
+    KubernetesDiscoverySettings kubernetes = top.containsKey("discovery") ? discovery(top.get("discovery").getValueNode()) : null;
+    return new DeploymentConfig(gateway, models, workers, fleet, kubernetes);
+  }
+
+  // ---- gateway: fleet management ----
+
+  private FleetSettings fleet(Node node) {
+    Map<String, NodeTuple> m = mapping(node, "gateway", GATEWAY_FIELDS);
+    FleetSettings d = FleetSettings.DEFAULTS;
+    String admin = m.containsKey("admin_api_key") ? secret(m, "admin_api_key", "gateway.admin_api_key") : d.adminApiKey();
+    boolean metricsNeedKey = m.containsKey("metrics_require_admin_key")
+        ? bool(m, "metrics_require_admin_key", "gateway.metrics_require_admin_key") : d.metricsRequireAdminKey();
+    WorkerAllowlist allowlist = d.workerAllowlist();
+    if (m.containsKey("worker_allowlist")) {
+      Node v = m.get("worker_allowlist").getValueNode();
+      try {
+        allowlist = WorkerAllowlist.of(strings(v, "gateway.worker_allowlist"));
+      } catch (IllegalArgumentException e) {
+        throw error(v, "gateway.worker_allowlist", e.getMessage());
+      }
+    }
+    FleetSettings.Readiness readiness = d.readiness();
+    if (m.containsKey("readiness")) {
+      String r = string(m, "readiness", "gateway.readiness");
+      readiness = switch (r) {
+        case "any" -> FleetSettings.Readiness.ANY;
+        case "all" -> FleetSettings.Readiness.ALL;
+        default -> throw error(m.get("readiness").getValueNode(), "gateway.readiness", "'" + r + "' is not a readiness mode (expected any or all)");
+      };
+    }
+    Duration drain = m.containsKey("drain_timeout_secs")
+        ? Duration.ofSeconds(integer(m, "drain_timeout_secs", "gateway.drain_timeout_secs", 0, 86_400)) : d.drainTimeout();
+    return new FleetSettings(admin, metricsNeedKey, allowlist, readiness, drain);
+  }
+
+  /** A key: a value, {@code ${ENV_VAR}}, or {@code {key_file: path}} / {@code {key: value}} (see {@link Secrets}). */
+  private String secret(Map<String, NodeTuple> m, String key, String field) {
+    Node v = m.get(key).getValueNode();
+    if (v instanceof ScalarNode s) {
+      try {
+        return secrets.value(s.getValue());
+      } catch (IllegalArgumentException e) {
+        throw error(v, field, e.getMessage());
+      }
+    }
+    return keyOrKeyFile(mapping(v, field, SECRET_FIELDS), v, field);
+  }
+
+  /**
+   * Exactly one of {@code key} ({@code ${ENV_VAR}} allowed) and {@code key_file} from a mapping that may hold other
+   * fields too (e.g. a client key's {@code name}, {@code rpm}).
+   */
+  private String keyOrKeyFile(Map<String, NodeTuple> m, Node node, String field) {
+    boolean hasKey = m.containsKey("key");
+    if (hasKey == m.containsKey("key_file")) throw error(node, field, "give exactly one of key or key_file");
+    String f = field + (hasKey ? ".key" : ".key_file");
+    try {
+      return hasKey ? secrets.value(string(m, "key", f)) : secrets.file(string(m, "key_file", f));
+    } catch (IllegalArgumentException e) {
+      throw error(m.get(hasKey ? "key" : "key_file").getValueNode(), f, e.getMessage());
+    }
+  }
+
+  private boolean bool(Map<String, NodeTuple> m, String key, String field) {
+    String s = string(m, key, field);
+    if (s.equals("true")) return true;
+    if (s.equals("false")) return false;
+    throw error(m.get(key).getValueNode(), field, "'" + s + "' is not true or false");
+  }
+
+  private List<String> strings(Node node, String field) {
+    if (!(node instanceof SequenceNode seq)) throw error(node, field, "must be a list");
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      if (!(seq.getValue().get(i) instanceof ScalarNode s)) throw error(seq.getValue().get(i), field + "[" + i + "]", "must be a single value");
+      out.add(s.getValue());
+    }
+    return out;
+  }
+
+  // ---- discovery ----
+
+  private KubernetesDiscoverySettings discovery(Node node) {
+    Map<String, NodeTuple> d = mapping(node, "discovery", DISCOVERY_FIELDS);
+    if (!d.containsKey("kubernetes")) return null;
+    String f = "discovery.kubernetes";
+    Node kNode = d.get("kubernetes").getValueNode();
+    Map<String, NodeTuple> m = mapping(kNode, f, KUBERNETES_FIELDS);
+    if (m.containsKey("namespace") && m.containsKey("namespaces")) {
+      throw error(m.get("namespaces").getKeyNode(), f + ".namespaces", "give namespace or namespaces, not both");
+    }
+    List<String> namespaces = m.containsKey("namespace") ? List.of(string(m, "namespace", f + ".namespace"))
+        : m.containsKey("namespaces") ? strings(m.get("namespaces").getValueNode(), f + ".namespaces") : List.of();
+    Map<String, String> selector = m.containsKey("selector") ? labels(m.get("selector").getValueNode(), f + ".selector") : Map.of();
+    Map<String, String> prefill = m.containsKey("prefill_selector") ? labels(m.get("prefill_selector").getValueNode(), f + ".prefill_selector") : Map.of();
+    Map<String, String> decode = m.containsKey("decode_selector") ? labels(m.get("decode_selector").getValueNode(), f + ".decode_selector") : Map.of();
+    if (selector.isEmpty() && prefill.isEmpty() && decode.isEmpty()) {
+      throw error(kNode, f + ".selector", "is required (or prefill_selector / decode_selector): an empty selector would match no pod");
+    }
+    if (prefill.isEmpty() != decode.isEmpty()) {
+      String missing = prefill.isEmpty() ? "prefill_selector" : "decode_selector";
+      throw error(kNode, f + "." + missing, "is required too: a prefill/decode pool needs both");
+    }
+    int port = m.containsKey("port") ? (int) integer(m, "port", f + ".port", 1, 65535) : 8000;
+    String modelLabel = m.containsKey("model_label") ? string(m, "model_label", f + ".model_label") : null;
+    String bootstrap = m.containsKey("bootstrap_port_annotation") ? string(m, "bootstrap_port_annotation", f + ".bootstrap_port_annotation")
+        : KubernetesDiscoverySettings.DEFAULT_BOOTSTRAP_ANNOTATION;
+    String connection = m.containsKey("connection_annotation") ? string(m, "connection_annotation", f + ".connection_annotation")
+        : KubernetesDiscoverySettings.DEFAULT_CONNECTION_ANNOTATION;
+    Duration resync = Duration.ofSeconds(m.containsKey("resync_secs") ? integer(m, "resync_secs", f + ".resync_secs", 1, 86_400) : 60);
+    Duration debounce = Duration.ofMillis(m.containsKey("debounce_ms") ? integer(m, "debounce_ms", f + ".debounce_ms", 0, 60_000) : 500);
+    return new KubernetesDiscoverySettings(namespaces, selector, prefill, decode, port, modelLabel, bootstrap, connection, resync, debounce);
   }
 
   // ---- gateway ----
@@ -118,16 +261,48 @@ public final class ConfigLoader {
     if (m.containsKey("max_payload_bytes")) {
       g = g.withMaxPayloadBytes(integer(m, "max_payload_bytes", "gateway.max_payload_bytes", 1024, 1L << 31));
     }
-    if (m.containsKey("api_key")) g = g.withApiKey(string(m, "api_key", "gateway.api_key"));
+    if (m.containsKey("api_key")) g = g.withApiKey(secret(m, "api_key", "gateway.api_key"));
+    if (m.containsKey("api_keys")) g = g.withApiKeys(clientKeys(m.get("api_keys").getValueNode()));
+    if (m.containsKey("access_log")) g = g.withAccessLog(bool(m, "access_log", "gateway.access_log"));
     if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
     if (m.containsKey("retry")) g = g.withRetry(retry(m.get("retry").getValueNode(), "gateway.retry", g.retry()));
     if (m.containsKey("circuit_breaker")) {
       g = g.withCircuitBreaker(breaker(m.get("circuit_breaker").getValueNode(), "gateway.circuit_breaker", g.circuitBreaker()));
     }
     if (m.containsKey("admission")) g = g.withAdmission(admission(m.get("admission").getValueNode(), "gateway.admission", g.admission()));
+    // One key, two drains: this one is the gateway's own (SIGTERM, POST /drain); fleet() reads it for removed workers.
     if (m.containsKey("drain_timeout_secs")) g = g.withDrainTimeout(drainTimeout(m, "gateway.drain_timeout_secs"));
     if (m.containsKey("front")) g = g.withFront(front(m.get("front").getValueNode()));
     return g;
+  }
+
+  private List<ClientKey> clientKeys(Node node) {
+    if (!(node instanceof SequenceNode seq)) throw error(node, "gateway.api_keys", "must be a list of {name, key | key_file, rpm, tpm, priority}");
+    List<ClientKey> out = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    Map<String, Integer> keys = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String f = "gateway.api_keys[" + i + "]";
+      Map<String, NodeTuple> m = mapping(item, f, CLIENT_KEY_FIELDS);
+      if (!m.containsKey("name")) throw error(item, f + ".name", "is required (the tenant's name in metrics and logs)");
+      String name = string(m, "name", f + ".name");
+      Node nameNode = m.get("name").getValueNode();
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+        throw error(nameNode, f + ".name", "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      }
+      if (RESERVED_TENANTS.contains(name)) throw error(nameNode, f + ".name", "'" + name + "' is reserved (" + String.join(", ", new TreeSet<>(RESERVED_TENANTS)) + ")");
+      Integer dup = names.putIfAbsent(name, i);
+      if (dup != null) throw error(nameNode, f + ".name", "duplicate name '" + name + "' (also gateway.api_keys[" + dup + "])");
+      String key = keyOrKeyFile(m, item, f);
+      Integer same = keys.putIfAbsent(key, i);
+      if (same != null) throw error(item, f + ".key", "the same key as gateway.api_keys[" + same + "]: each tenant needs its own key");
+      long rpm = m.containsKey("rpm") ? integer(m, "rpm", f + ".rpm", 0, 100_000_000) : 0;
+      long tpm = m.containsKey("tpm") ? integer(m, "tpm", f + ".tpm", 0, 100_000_000_000L) : 0;
+      int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, 1_000_000) : 0;
+      out.add(new ClientKey(name, key, rpm, tpm, priority));
+    }
+    return out;
   }
 
   /** A {@code timeouts:} mapping; keys left out keep {@code base}'s value. Zero means no limit. */
@@ -369,7 +544,7 @@ public final class ConfigLoader {
     }
     int priority = m.containsKey("priority") ? (int) integer(m, "priority", f + ".priority", 0, Integer.MAX_VALUE) : WorkerSpec.DEFAULT_PRIORITY;
     double cost = m.containsKey("cost") ? number(m, "cost", f + ".cost") : WorkerSpec.DEFAULT_COST;
-    String apiKey = m.containsKey("api_key") ? string(m, "api_key", f + ".api_key") : null;
+    String apiKey = m.containsKey("api_key") ? secret(m, "api_key", f + ".api_key") : null;
     Map<String, String> labels = m.containsKey("labels") ? labels(m.get("labels").getValueNode(), f + ".labels") : Map.of();
     return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, cost, apiKey, labels);
   }
@@ -441,6 +616,6 @@ public final class ConfigLoader {
   }
 
   private ConfigException error(Node node, String field, String problem) {
-    return new ConfigException(source + " line " + line(node) + ": " + field + ": " + problem);
+    return new ConfigException(source + " line " + line(node) + ": " + field + ": " + problem, field);
   }
 }

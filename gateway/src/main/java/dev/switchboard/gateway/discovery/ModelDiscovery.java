@@ -6,6 +6,7 @@ import dev.switchboard.gateway.exchange.RequestFacts;
 import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.gateway.worker.WorkerRegistry;
 import dev.switchboard.gateway.worker.WorkerSpec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class ModelDiscovery {
   private final HttpWorkerClient upstream;
   private final WorkerRegistry registry;
   private volatile boolean closed;
+  /** URLs still being asked; {@link #forget} stops asking. */
+  private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public ModelDiscovery(Vertx vertx, HttpWorkerClient upstream, WorkerRegistry registry) {
     this.vertx = vertx;
@@ -33,16 +36,40 @@ public final class ModelDiscovery {
   }
 
   public void discover(WorkerSpec spec) {
-    attempt(spec, 500);
+    if (pending.add(spec.url())) attempt(spec, 500);
+  }
+
+  /** Stops asking a worker that is no longer wanted (removed from the file, its pod gone). */
+  public void forget(String url) {
+    pending.remove(url);
+  }
+
+  /** Whether the model of this URL is still being asked. */
+  public boolean pending(String url) {
+    return pending.contains(url);
+  }
+
+  /** Asks a worker once which model it serves (the worker API's path: the caller hears the failure). */
+  public Future<String> askModel(WorkerSpec spec) {
+    return upstream.get(new Worker(spec), "/v1/models", TIMEOUT).compose(body -> {
+      String model = firstModel(body.getBytes());
+      return model != null ? Future.succeededFuture(model) : Future.failedFuture(new IllegalStateException("its /v1/models lists no model"));
+    });
   }
 
   private void attempt(WorkerSpec spec, long backoffMs) {
-    if (closed) return;
+    if (closed || !pending.contains(spec.url())) return;
     upstream.get(new Worker(spec), "/v1/models", TIMEOUT).onComplete(ar -> {
+      if (!pending.contains(spec.url())) return;
       String model = ar.succeeded() ? firstModel(ar.result().getBytes()) : null;
       if (model != null) {
+        pending.remove(spec.url());
         log.info("worker {} serves model '{}'", spec.url(), model);
-        registry.add(spec.withModel(model));
+        try {
+          registry.add(spec.withModel(model));
+        } catch (IllegalArgumentException e) {
+          log.warn("worker {} not added: {}", spec.url(), e.getMessage());
+        }
         return;
       }
       String why = ar.failed() ? ar.cause().getMessage() : "its /v1/models lists no model";

@@ -23,13 +23,22 @@ public final class Exchange {
   private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
   /** Set by whoever runs the request (the attempt loop): ends it from outside, its workers' requests too. */
   private java.util.function.Consumer<OpenAiError> stopper;
+  private final int priority;
+  private final ExchangeObserver observer;
   /** Line ends at the end of what was relayed so far; fewer than two means an SSE event is still open. */
   private int trailingNewlines = 2;
 
   public Exchange(HttpServerRequest request, RequestFacts facts, String requestId) {
+    this(request, facts, requestId, 0, ExchangeObserver.NONE);
+  }
+
+  /** @param priority the tenant's priority (its API key's {@code priority}; 0 without keys), for admission control */
+  public Exchange(HttpServerRequest request, RequestFacts facts, String requestId, int priority, ExchangeObserver observer) {
     this.request = request;
     this.facts = facts;
     this.requestId = requestId;
+    this.priority = priority;
+    this.observer = observer;
   }
 
   public HttpServerRequest request() { return request; }
@@ -47,6 +56,8 @@ public final class Exchange {
   public long startNanos() { return startNanos; }
   /** The request's event loop, where anything that touches the exchange from elsewhere must run; may be null. */
   public io.vertx.core.Context context() { return context; }
+  public int priority() { return priority; }
+  public ExchangeObserver observer() { return observer; }
 
   /** Whether the status line has gone to the client, after which only the body can still change. */
   public boolean responseStarted() {
@@ -61,6 +72,7 @@ public final class Exchange {
   /** Writes a chunk of a relayed body, remembering whether it left an SSE event open. */
   public void write(Buffer chunk) {
     trailingNewlines = trailingNewlines(chunk, trailingNewlines);
+    observer.body(chunk);
     response().write(chunk);
   }
 
@@ -83,6 +95,7 @@ public final class Exchange {
     Headers.copyEndToEnd(workerHeaders, r.headers());
     r.putHeader(Headers.REQUEST_ID, requestId);
     if ((status == 503 || status == 429) && !r.headers().contains("retry-after")) r.putHeader("retry-after", "1");
+    observer.body(body);
     r.end(body);
   }
 

@@ -10,7 +10,9 @@ import dev.switchboard.protocol.scheduler.GenerateResponse;
 import dev.switchboard.protocol.scheduler.GetModelInfoRequest;
 import dev.switchboard.protocol.scheduler.GetModelInfoResponse;
 import dev.switchboard.protocol.scheduler.SglangSchedulerGrpc;
+import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -81,8 +83,24 @@ public final class GrpcWorkerClient implements AutoCloseable {
    *     silence itself)
    */
   public GenerateCall generate(Worker worker, GenerateRequest request, Duration deadline, GenerateListener listener) {
+    return generate(worker, request, deadline, null, listener);
+  }
+
+  /** The W3C trace context header; sent to the worker as metadata of the same name. */
+  public static final String TRACEPARENT = "traceparent";
+  private static final Metadata.Key<String> TRACEPARENT_KEY = Metadata.Key.of(TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+
+  /** @param traceparent the request's W3C {@code traceparent}, sent as metadata; {@code null} for none */
+  public GenerateCall generate(Worker worker, GenerateRequest request, Duration deadline, String traceparent,
+      GenerateListener listener) {
     GenerateCall handle = new GenerateCall();
-    stub(worker, deadline).generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+    SglangSchedulerGrpc.SglangSchedulerStub stub = stub(worker, deadline);
+    if (traceparent != null) {
+      Metadata md = new Metadata();
+      md.put(TRACEPARENT_KEY, traceparent);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    }
+    stub.generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
       @Override public void beforeStart(ClientCallStreamObserver<GenerateRequest> call) { handle.attach(call); }
       @Override public void onNext(GenerateResponse r) { listener.onResponse(r); }
       @Override public void onError(Throwable t) { listener.onFailure(t); }

@@ -4,6 +4,8 @@ import dev.switchboard.gateway.worker.Worker;
 import dev.switchboard.protocol.scheduler.SglangSchedulerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One gRPC channel per worker URL, created on first use and kept for the gateway's life:
  * plaintext HTTP/2 for {@code grpc://}, TLS for {@code grpcs://}, keepalive pings every 30 s with a 10 s timeout
- * also while idle, large flow-control windows for token streams.
+ * also while idle, large flow-control windows for token streams, and the gateway's connect deadline.
  */
 public final class WorkerChannels implements AutoCloseable {
   private static final long KEEPALIVE_SECONDS = 30;
@@ -20,7 +22,13 @@ public final class WorkerChannels implements AutoCloseable {
   private static final int MAX_INBOUND_MESSAGE = 64 << 20;
 
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final int connectTimeoutMillis;
   private volatile boolean closed;
+
+  /** @param connectTimeout how long connecting to a worker may take ({@code gateway.timeouts.connect_secs}; 0 = Netty's default) */
+  public WorkerChannels(Duration connectTimeout) {
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+  }
 
   public ManagedChannel channel(Worker worker) {
     ManagedChannel c = channels.get(worker.url());
@@ -33,13 +41,14 @@ public final class WorkerChannels implements AutoCloseable {
     return SglangSchedulerGrpc.newStub(channel(worker));
   }
 
-  private static ManagedChannel open(Worker worker) {
+  private ManagedChannel open(Worker worker) {
     NettyChannelBuilder b = NettyChannelBuilder.forAddress(stripBrackets(worker.host()), worker.port())
         .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .initialFlowControlWindow(STREAM_WINDOW)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE);
+    if (connectTimeoutMillis > 0) b.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
     if (worker.tls()) b.useTransportSecurity();
     else b.usePlaintext();
     return b.build();

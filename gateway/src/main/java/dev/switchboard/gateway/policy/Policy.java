@@ -25,6 +25,9 @@ public interface Policy {
   /** A worker joined this policy's pool. */
   default void workerAdded(Worker worker) {}
 
+  /** A worker of this pool changed in place (priority, cost, labels, api key) or started or stopped draining. */
+  default void workerUpdated(Worker worker) {}
+
   /** A worker left this policy's pool for good: forget everything about it. */
   default void workerRemoved(Worker worker) {}
 }

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.worker.WorkerSnapshot.PoolKey;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -16,19 +17,36 @@ import java.util.function.Function;
 public final class PolicyRegistry implements WorkerRegistry.Listener {
   private final Function<PoolKey, PolicySpec> specs;
   private final Map<PoolKey, Policy> policies = new ConcurrentHashMap<>();
+  private final BiConsumer<PoolKey, Policy> created;
 
   /** @param specs which policy a pool uses (per-model overrides, prefill/decode policies, gateway default) */
   public PolicyRegistry(Function<PoolKey, PolicySpec> specs) {
+    this(specs, (pool, policy) -> {});
+  }
+
+  /** @param created told of each new policy instance (metrics attach their observers) */
+  public PolicyRegistry(Function<PoolKey, PolicySpec> specs, BiConsumer<PoolKey, Policy> created) {
     this.specs = specs;
+    this.created = created;
   }
 
   public Policy policy(PoolKey pool) {
     Policy p = policies.get(pool);
-    return p != null ? p : policies.computeIfAbsent(pool, k -> Policies.create(specs.apply(k)));
+    return p != null ? p : policies.computeIfAbsent(pool, k -> {
+      Policy made = Policies.create(specs.apply(k));
+      created.accept(k, made);
+      return made;
+    });
   }
 
   public Policy policy(Worker w) {
     return policy(new PoolKey(w.model(), w.type(), w.connection()));
+  }
+
+  @Override
+  public void workerUpdated(Worker w) {
+    Policy p = policies.get(new PoolKey(w.model(), w.type(), w.connection()));
+    if (p != null) p.workerUpdated(w);
   }
 
   @Override

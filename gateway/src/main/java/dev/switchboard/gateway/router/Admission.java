@@ -2,6 +2,7 @@ package dev.switchboard.gateway.router;
 
 import dev.switchboard.gateway.config.AdmissionSettings;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -24,10 +25,12 @@ public final class Admission {
   private final Vertx vertx;
   private final Limiter gateway;
   private final Map<String, Limiter> models;
+  private final GatewayMetrics metrics;
 
   /** {@code perModel} names the models with a limit of their own (others have only the gateway's). */
-  public Admission(Vertx vertx, AdmissionSettings gatewayWide, Map<String, AdmissionSettings> perModel) {
+  public Admission(Vertx vertx, AdmissionSettings gatewayWide, Map<String, AdmissionSettings> perModel, GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.gateway = gatewayWide.limited() ? new Limiter("gateway", gatewayWide) : null;
     Map<String, Limiter> m = new java.util.HashMap<>();
     perModel.forEach((model, s) -> {
@@ -63,6 +66,13 @@ public final class Admission {
   public int running() { return gateway == null ? 0 : gateway.running(); }
 
   public int queued() { return gateway == null ? 0 : gateway.queued(); }
+
+  /** Requests waiting in any admission queue (gateway-wide and per model). */
+  public int queuedTotal() {
+    int n = gateway == null ? 0 : gateway.queued();
+    for (Limiter l : models.values()) n += l.queued();
+    return n;
+  }
 
   /** A model's own limiter's counts: {running, queued}; null when the model has none. */
   public int[] modelCounts(String model) {
@@ -115,11 +125,11 @@ public final class Admission {
             waiting = w;
           }
           w.timer = vertx.setTimer(l.settings.queueTimeout().toMillis(), t -> {
-            if (l.remove(w)) fail(OpenAiError.unavailable("request waited " + l.settings.queueTimeout().toSeconds()
+            if (l.remove(w)) fail("timeout", OpenAiError.unavailable("request waited " + l.settings.queueTimeout().toSeconds()
                 + " s in the " + l.name + " admission queue (max_concurrent " + l.settings.maxConcurrent() + ")"));
           });
         }
-        case FULL -> fail(new OpenAiError(429, "the " + l.name + " admission queue is full (max_concurrent "
+        case FULL -> fail("queue_full", new OpenAiError(429, "the " + l.name + " admission queue is full (max_concurrent "
             + l.settings.maxConcurrent() + ", queue_size " + l.settings.queueSize() + "); retry later",
             "rate_limit_error", null, "queue_full"));
       }
@@ -128,6 +138,7 @@ public final class Admission {
     /** A slot was handed to this chain's waiter by a releasing request (any thread). */
     void granted(Waiter w) {
       vertx.cancelTimer(w.timer);
+      if (metrics != null) metrics.admissionWaited(System.nanoTime() - w.since);
       context.runOnContext(v -> {
         boolean gone;
         synchronized (this) {
@@ -140,7 +151,8 @@ public final class Admission {
       });
     }
 
-    private void fail(OpenAiError error) {
+    private void fail(String reason, OpenAiError error) {
+      if (metrics != null) metrics.admissionRejected(reason);
       releaseHeld();
       refused.accept(error);
     }
@@ -169,6 +181,7 @@ public final class Admission {
     final Chain chain;
     final int priority;
     final long seq = SEQ.incrementAndGet();
+    final long since = System.nanoTime();
     long timer;
 
     Waiter(Chain chain, int priority) {
@@ -225,8 +238,11 @@ public final class Admission {
     synchronized int queued() { return queue.size(); }
   }
 
-  /** Parses a priority from the {@code x-priority} header (else {@code bodyPriority}); 0 when neither is given. */
-  public static int priority(String header, Integer bodyPriority) {
+  /**
+   * The request's priority: the {@code x-priority} header, else the body's {@code priority}, else
+   * {@code otherwise} (the tenant's, from its API key).
+   */
+  public static int priority(String header, Integer bodyPriority, int otherwise) {
     if (header != null && !header.isBlank()) {
       try {
         return Integer.parseInt(header.strip());
@@ -234,6 +250,6 @@ public final class Admission {
         throw new IllegalArgumentException("header x-priority must be an integer, not '" + header + "'");
       }
     }
-    return bodyPriority == null ? 0 : bodyPriority;
+    return bodyPriority == null ? otherwise : bodyPriority;
   }
 }

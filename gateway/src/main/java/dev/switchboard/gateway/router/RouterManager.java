@@ -148,6 +148,20 @@ public final class RouterManager implements WorkerRegistry.Listener {
     return state.routers().values().stream().findFirst();
   }
 
+  /** Whether some live router can route a request for this model right now. */
+  public boolean routable(String model) {
+    List<InferenceRouter> routers = state.byModel().get(model);
+    if (routers == null) return false;
+    for (InferenceRouter r : routers) if (r.canServe(model)) return true;
+    return false;
+  }
+
+  /** Whether at least one model has a routable path right now ({@code gateway.readiness: any}, the default). */
+  public boolean anyRoutable() {
+    for (String model : state.served()) if (routable(model)) return true;
+    return false;
+  }
+
   /**
    * Whether every served model has a routable path right now (what {@code /readiness} reports). A gateway with
    * no served model is not ready.

@@ -1,16 +1,20 @@
 package dev.switchboard.gateway.worker;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One model server as the gateway sees it: its declared shape plus live state (health, in-flight load).
- * Identity is the URL. Live state is updated with atomics so request threads never lock.
+ * Identity is the URL (with model, type and connection it never changes); priority, cost, labels, api key and
+ * bootstrap port may be changed in place ({@link WorkerRegistry#update}). Live state is updated with atomics and
+ * volatiles so request threads never lock.
  */
 public final class Worker {
-  private final WorkerSpec spec;
+  private volatile WorkerSpec spec;
   private final String host;
   private final int port;
   private final boolean tls;
@@ -20,6 +24,10 @@ public final class Worker {
 
   private volatile boolean healthy;
   private volatile boolean everChecked;
+  /** No new requests while draining; in-flight ones finish. */
+  private volatile boolean draining;
+  /** Completed when the worker is draining and has nothing in flight; created by {@link #startDrain}. */
+  private volatile CompletableFuture<Void> idle;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder processed = new LongAdder();
   /** Load reported by the worker itself ({@code /get_load}), or -1 when unknown. */
@@ -62,6 +70,7 @@ public final class Worker {
   public int priority() { return spec.priority(); }
   public double cost() { return spec.cost(); }
   public String apiKey() { return spec.apiKey(); }
+  public Map<String, String> labels() { return spec.labels(); }
 
   /** Host as written in the URL; an IPv6 literal keeps its brackets (what PD bootstrap needs). */
   public String host() { return host; }
@@ -76,11 +85,38 @@ public final class Worker {
   /** Whether at least one health check has completed for this worker. */
   public boolean everChecked() { return everChecked; }
 
-  /** Whether a request may be sent to this worker now: healthy, and its circuit breaker lets requests through. */
-  public boolean isAvailable() { return healthy && breaker.allows(); }
+  /** Whether a request may be sent to this worker now: healthy, not draining, and its circuit breaker allows. */
+  public boolean isAvailable() { return healthy && !draining && breaker.allows(); }
 
   /** Passive outlier detection from request outcomes (see {@link CircuitBreaker#FEED}). */
   public CircuitBreaker breaker() { return breaker; }
+
+  /** Whether the worker takes no new requests (being drained, or drained by an operator). */
+  public boolean draining() { return draining; }
+
+  /** Replaces the changeable part of the spec; the registry checks that the identity fields are unchanged. */
+  void respec(WorkerSpec next) {
+    this.spec = next;
+  }
+
+  /**
+   * Stops new requests and returns a future completed once nothing is in flight. Idempotent while draining.
+   */
+  synchronized CompletableFuture<Void> startDrain() {
+    draining = true;
+    CompletableFuture<Void> f = idle;
+    if (f == null || f.isDone() && inFlight.get() > 0) {
+      f = new CompletableFuture<>();
+      idle = f;
+    }
+    if (inFlight.get() == 0) f.complete(null);
+    return f;
+  }
+
+  /** Takes requests again (an operator undid a drain). */
+  synchronized void stopDrain() {
+    draining = false;
+  }
 
   /** Health is owned by the health checker; returns whether the state changed. */
   boolean setHealthy(boolean value) {
@@ -112,7 +148,10 @@ public final class Worker {
     public Worker worker() { return Worker.this; }
 
     public void release() {
-      if (released.compareAndSet(false, true)) inFlight.decrementAndGet();
+      if (released.compareAndSet(false, true) && inFlight.decrementAndGet() == 0 && draining) {
+        CompletableFuture<Void> f = idle;
+        if (f != null) f.complete(null);
+      }
     }
   }
 

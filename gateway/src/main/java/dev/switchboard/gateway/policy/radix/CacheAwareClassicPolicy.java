@@ -46,7 +46,9 @@ public final class CacheAwareClassicPolicy extends PrefixTreePolicy {
       return w;
     }
     RadixTree.Match<Worker> match = tree.match(text, List.of(), false);
-    Worker target = match.deepestRate() > settings.cacheThreshold() ? match.deepestTenant() : tree.smallestTenant();
+    boolean hit = match.deepestRate() > settings.cacheThreshold();
+    Worker target = hit ? match.deepestTenant() : tree.smallestTenant();
+    cacheObserver.picked(hit ? match.deepestRate() : 0, hit);
     if (target != null) {
       for (Worker c : candidates) {
         if (c == target) {

@@ -52,7 +52,9 @@ public final class CacheAwarePolicy extends PrefixTreePolicy {
           hit = i;
         }
       }
-      chosen = candidates.get(hit >= 0 ? hit : leastLoaded(candidates, loads, min));
+      int c = hit >= 0 ? hit : leastLoaded(candidates, loads, min);
+      chosen = candidates.get(c);
+      cacheObserver.picked(match.rate(c), hit >= 0);
     }
     tree.insert(text, chosen);
     return chosen;

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.worker.Worker;
 public abstract class PrefixTreePolicy implements Policy {
   protected final CacheAwareSettings settings;
   protected final RadixTree<Worker> tree = new RadixTree<>();
+  protected volatile CacheObserver cacheObserver = CacheObserver.NONE;
 
   protected PrefixTreePolicy(CacheAwareSettings settings) {
     this.settings = settings;
@@ -21,6 +22,8 @@ public abstract class PrefixTreePolicy implements Policy {
   /** The tree, for tests and metrics. */
   public RadixTree<Worker> tree() { return tree; }
 
+  /** Who hears of each cache decision (the gateway's metrics). */
+  public void observeCache(CacheObserver observer) { this.cacheObserver = observer; }
 
   @Override public void workerAdded(Worker worker) { tree.addTenant(worker); }
 

@@ -118,6 +118,7 @@ final class EmbedTransport implements Transport {
       body.put("model", model);
       body.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
       attempt.firstByte();
+      exchange.observer().usage(promptTokens, 0);
       exchange.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(Buffer.buffer(OutputWriter.bytes(body)));
       attempt.end(new Outcome.Completed(200));

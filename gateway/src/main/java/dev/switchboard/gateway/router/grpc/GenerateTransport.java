@@ -95,7 +95,8 @@ final class GenerateTransport implements Transport {
       streams.add(s);
       if (isOutput) output = s; else prefill = s;
       try {
-        s.call = client.generate(worker, request, attempt.timeouts().total(), new GrpcWorkerClient.GenerateListener() {
+        s.call = client.generate(worker, request, attempt.timeouts().total(),
+            exchange.request().getHeader(GrpcWorkerClient.TRACEPARENT), new GrpcWorkerClient.GenerateListener() {
           @Override public void onResponse(GenerateResponse r) { post(() -> response(s, r)); }
           @Override public void onFailure(Throwable t) { post(() -> failure(s, t)); }
           @Override public void onEnd() { post(() -> ended(s)); }

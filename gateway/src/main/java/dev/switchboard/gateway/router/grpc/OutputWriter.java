@@ -137,7 +137,9 @@ abstract class OutputWriter {
     if (pending == null) return;
     Buffer b = pending;
     pending = null;
-    if (!exchange.finished()) exchange.response().write(b);
+    if (exchange.finished()) return;
+    exchange.observer().body(b);
+    exchange.response().write(b);
   }
 
   protected void endStream() {
@@ -148,12 +150,17 @@ abstract class OutputWriter {
     }
     Buffer last = pending == null ? DONE : pending.appendBuffer(DONE);
     pending = null;
+    exchange.observer().usage(promptTokens(), completionTokens());
+    exchange.observer().body(last);
     r.end(last);
   }
 
   protected void json(ObjectNode body) {
     if (exchange.finished()) return;
-    exchange.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(bytes(body)));
+    Buffer b = Buffer.buffer(bytes(body));
+    exchange.observer().usage(promptTokens(), completionTokens());
+    exchange.observer().body(b);
+    exchange.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(b);
   }
 
   static byte[] bytes(ObjectNode node) {

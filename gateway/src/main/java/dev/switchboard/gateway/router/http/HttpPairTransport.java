@@ -154,6 +154,7 @@ final class HttpPairTransport implements Transport {
         }
         attempt.firstByte();
         Buffer answer = p.succeeded() ? PrefillLogprobs.from(p.result()).mergeBody(d.result()) : d.result();
+        exchange.observer().body(answer);
         Relay.head(decodeResponse, exchange).end(answer);
         attempt.end(new Outcome.Completed(decodeResponse.statusCode()));
       });

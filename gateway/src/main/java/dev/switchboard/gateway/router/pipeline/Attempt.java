@@ -39,7 +39,10 @@ public final class Attempt {
     this.timeouts = timeouts;
     List<Worker> workers = target.workers();
     this.leases = new ArrayList<>(workers.size());
-    for (Worker w : workers) leases.add(w.lease());
+    for (Worker w : workers) {
+      leases.add(w.lease());
+      loop.exchange().observer().attempt(w);
+    }
     if (timeouts.firstByte().toMillis() > 0) {
       firstByteTimer = vertx.setTimer(timeouts.firstByte().toMillis(), t -> {
         firstByteTimer = -1;

@@ -146,7 +146,9 @@ final class AttemptLoop {
   }
 
   private void clientLeft() {
-    if (done) return;
+    // A connection that closes once the response has ended (no keep-alive) is not a client leaving: the transport
+    // ends the attempt itself right after.
+    if (done || exchange.response().ended()) return;
     if (current != null && !current.ended()) current.cancel();
     finish();
   }
