@@ -9,6 +9,8 @@ import dev.switchboard.gateway.worker.CircuitBreaker;
 import dev.switchboard.gateway.api.Tenants;
 import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.api.WorkerApi;
+import dev.switchboard.gateway.api.console.Console;
+import dev.switchboard.gateway.api.console.WorkerExtras;
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.ConfigWatcher;
 import dev.switchboard.gateway.config.DeploymentConfig;
@@ -109,6 +111,7 @@ public final class Gateway implements AutoCloseable {
   private final Admission admission;
   /** Client connections open on all event loops (gateway.front.max_connections). */
   private final AtomicInteger clientConnections = new AtomicInteger();
+  private final Console console;
 
   private Gateway(DeploymentConfig config) {
     this.config = config;
@@ -151,6 +154,11 @@ public final class Gateway implements AutoCloseable {
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
+    this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(),
+        settings.apiKey() != null || !settings.apiKeys().isEmpty(), new WorkerExtras() {
+          @Override public String breakerState(Worker worker) { return worker.breaker().state().wireName(); }
+        });
+    attemptListeners.add(console);
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
@@ -265,11 +273,13 @@ public final class Gateway implements AutoCloseable {
           .setHttp2ClearTextEnabled(false)
           .setIdleTimeout(0); // idle and slow clients are ClientConnections' business
       HttpServer server = vertx.createHttpServer(options);
+      io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
+          upstream, metrics, workerApi, tenants, accessLog, drain, admission);
+      console.mount(web);
       connections = new ClientConnections(vertx, settings.front(), clientConnections);
       server.connectionHandler(connections::connected)
           .invalidRequestHandler(ApiRoutes::invalidRequest)
-          .requestHandler(connections.requests(ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers,
-              registry, upstream, metrics, workerApi, tenants, accessLog, drain, admission)))
+          .requestHandler(connections.requests(web))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
