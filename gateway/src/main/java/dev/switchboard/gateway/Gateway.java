@@ -126,8 +126,16 @@ public final class Gateway implements AutoCloseable {
     this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated);
     registry.addListener(policies);
     // Each worker's breaker takes its model's circuit_breaker settings as it joins; outcomes keep it current.
-    registry.addListener((snapshot, added, removed) -> {
-      for (Worker w : added) w.breaker().settings(this.config.circuitBreaker(w.model()));
+    registry.addListener(new WorkerRegistry.Listener() {
+      @Override
+      public void workersChanged(dev.switchboard.gateway.worker.WorkerSnapshot snapshot, List<Worker> added, List<Worker> removed) {
+        for (Worker w : added) w.breaker().settings(Gateway.this.config.circuitBreaker(w.model()));
+      }
+
+      @Override
+      public void healthChanged(Worker worker, boolean healthy) {
+        if (healthy) worker.breaker().healthRecovered(); // back after a restart: probe it now, not after open_secs
+      }
     });
     attemptListeners.add(CircuitBreaker.FEED);
     this.upstream = new HttpWorkerClient(vertx);

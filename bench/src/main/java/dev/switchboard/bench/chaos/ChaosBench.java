@@ -71,6 +71,9 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--seed", defaultValue = "7", description = "fault schedule seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--faults", split = ",", description = "only these faults (default: all of ${COMPLETION-CANDIDATES})")
+  List<Fault> only;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ChaosBench()).execute(args));
   }
@@ -117,7 +120,8 @@ public final class ChaosBench implements java.util.concurrent.Callable<Integer> 
       chaos.scheduleAtFixedRate(() -> {
         try {
           int w = random.nextInt(workers);
-          Fault f = Fault.values()[random.nextInt(Fault.values().length)];
+          Fault[] pool = only == null || only.isEmpty() ? Fault.values() : only.toArray(Fault[]::new);
+          Fault f = pool[random.nextInt(pool.length)];
           long lastsMs = 1000 + random.nextInt(4000);
           faults.increment();
           perFault[f.ordinal()]++;

@@ -100,6 +100,14 @@ public final class CircuitBreaker {
     }
   }
 
+  /**
+   * Health checks saw the worker come back (unhealthy → healthy, e.g. after a restart): an open breaker need not
+   * wait out {@code open_secs} — it goes half-open, so the next real request probes the worker at once.
+   */
+  public synchronized void healthRecovered() {
+    if (state == State.OPEN) moveTo(State.HALF_OPEN);
+  }
+
   /** State changes so far (every from → to). */
   public long transitions() { return transitions.sum(); }
 

@@ -133,6 +133,19 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aWorkerBackInHealthIsProbedAtOnceInsteadOfAfterOpenSecs() {
+    fault();
+    fault();
+    fault();
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    breaker.healthRecovered();
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.allows()).isTrue();
+    breaker.healthRecovered(); // not open: nothing changes
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+  }
+
+  @Test
   void thresholdZeroDisablesTheBreaker() {
     breaker.settings(new BreakerSettings(0, Duration.ofSeconds(10), Duration.ofSeconds(5), 1));
     for (int i = 0; i < 100; i++) fault();
