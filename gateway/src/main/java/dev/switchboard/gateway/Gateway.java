@@ -34,6 +34,9 @@ import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.router.grpc.GrpcRouter;
 import dev.switchboard.gateway.router.grpc.TokenizerRegistry;
 import dev.switchboard.gateway.http.HttpWorkerClient;
+import dev.switchboard.gateway.kv.KvEventsService;
+import dev.switchboard.gateway.kv.KvIndex;
+import dev.switchboard.gateway.kv.PromptTokens;
 import dev.switchboard.gateway.discovery.KubernetesDiscovery;
 import dev.switchboard.gateway.discovery.ModelDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -101,6 +104,7 @@ public final class Gateway implements AutoCloseable {
   private final GrpcWorkerClient grpc;
   private final ExecutorService textLoader = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tokenizer-loader").daemon().factory());
   private final TokenizerRegistry tokenizers;
+  private final KvEventsService kvEvents;
   private final AtomicInteger boundPort = new AtomicInteger();
   private final List<String> deploymentIds = new ArrayList<>();
   private volatile ConfigWatcher watcher;
@@ -123,8 +127,6 @@ public final class Gateway implements AutoCloseable {
     attemptListeners.add(metrics);
     this.tenants = new Tenants(settings, metrics);
     this.accessLog = new AccessLog(settings.accessLog());
-    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated);
-    registry.addListener(policies);
     // Each worker's breaker takes its model's circuit_breaker settings as it joins; outcomes keep it current.
     registry.addListener(new WorkerRegistry.Listener() {
       @Override
@@ -139,6 +141,12 @@ public final class Gateway implements AutoCloseable {
     });
     attemptListeners.add(CircuitBreaker.FEED);
     this.upstream = new HttpWorkerClient(vertx);
+    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
+    this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers, textLoader),
+        w -> upstream.get(w, "/get_server_info", settings.health().timeout()).map(Buffer::getBytes).toCompletionStage(),
+        this::readsKvEvents);
+    this.policies = new PolicyRegistry(this::policyFor, metrics::policyCreated, kvEvents);
+    registry.addListener(policies);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
     this.drain = new Drain(vertx, model -> this.config.drainTimeout(model));
@@ -150,7 +158,6 @@ public final class Gateway implements AutoCloseable {
     metrics.breakerState(w -> w.breaker().state().code);
     metrics.admissionQueueDepth(admission::queuedTotal);
     this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
-    this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     Pipeline pipeline = new Pipeline(vertx, registry, policies, config::retry, this::timeoutsFor, metrics, attemptListeners);
     this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
@@ -161,12 +168,32 @@ public final class Gateway implements AutoCloseable {
     HealthProbe grpcProbe = new GrpcHealthProbe(grpc.channels(), settings.health().timeout());
     this.health = new HealthChecker(registry, settings.health(), Map.of(ConnectionMode.HTTP, http, ConnectionMode.GRPC, grpcProbe));
     this.loads = new LoadPoller(registry, w -> upstream.get(w, "/get_load", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
-        w -> policies.policy(w).usesReportedLoad(), LOAD_POLL_INTERVAL);
+        w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
+        w -> policies.policy(w).usesReportedLoad(), loadPollInterval(config));
     this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(),
         settings.apiKey() != null || !settings.apiKeys().isEmpty(), new WorkerExtras() {
           @Override public String breakerState(Worker worker) { return worker.breaker().state().wireName(); }
         });
     attemptListeners.add(console);
+  }
+
+  /** Whether the worker's pool reads KV events (its policy is {@code kv_aware}). */
+  private boolean readsKvEvents(Worker w) {
+    return policies.policy(w).usesKvEvents();
+  }
+
+  /** The default, or the shortest interval a configured policy asks for ({@code kv_aware}'s {@code load_poll_ms}). */
+  private static Duration loadPollInterval(DeploymentConfig config) {
+    Duration interval = LOAD_POLL_INTERVAL;
+    List<PolicySpec> specs = new ArrayList<>(List.of(config.gateway().policy()));
+    for (ModelSettings m : config.models().values()) {
+      for (PolicySpec s : new PolicySpec[] {m.policy(), m.prefillPolicy(), m.decodePolicy()}) if (s != null) specs.add(s);
+    }
+    for (PolicySpec s : specs) {
+      Duration wanted = dev.switchboard.gateway.policy.Policies.loadPollInterval(s);
+      if (wanted != null && wanted.compareTo(interval) < 0) interval = wanted;
+    }
+    return interval;
   }
 
   /** Starts a gateway and returns once it listens; workers turn healthy as their first probes answer. */
@@ -185,6 +212,7 @@ public final class Gateway implements AutoCloseable {
       g.registry.addAll(config.workers().stream().filter(w -> !w.discoversModel()).toList());
       config.workers().stream().filter(WorkerSpec::discoversModel).forEach(g.discovery::discover);
       g.preloadTokenizers();
+      g.kvEvents.start(g.registry);
       g.health.start();
       g.loads.start();
       g.listen();
@@ -212,7 +240,7 @@ public final class Gateway implements AutoCloseable {
   /** Loads the configured tokenizers of gRPC-served models in the background, ahead of their first request. */
   private void preloadTokenizers() {
     for (Worker w : registry.snapshot().all()) {
-      if (w.connection() == ConnectionMode.GRPC && config.model(w.model()).tokenizer() != null) tokenizers.preload(w.model());
+      if (config.model(w.model()).tokenizer() != null) tokenizers.preload(w.model()); // gRPC routers, kv_aware
     }
   }
 
@@ -356,6 +384,7 @@ public final class Gateway implements AutoCloseable {
   public WorkerRegistry registry() { return registry; }
   public RouterManager routers() { return routers; }
   public PolicyRegistry policies() { return policies; }
+  public KvEventsService kvEvents() { return kvEvents; }
   public Vertx vertx() { return vertx; }
   public GatewayMetrics metrics() { return metrics; }
 
@@ -386,6 +415,7 @@ public final class Gateway implements AutoCloseable {
     discovery.close();
     health.close();
     loads.close();
+    kvEvents.close();
     try {
       for (String id : deploymentIds) vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

@@ -73,7 +73,7 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--openai-only", description = "Behave like vLLM / llama.cpp: no SGLang-only endpoints.")
   boolean openAiOnly;
 
-  @Option(names = "--tokenizer", description = "gRPC only: tokenizer.json whose ordinary-word ids the output uses.")
+  @Option(names = "--tokenizer", description = "gRPC: tokenizer.json whose ordinary-word ids the output uses; HTTP: prompts are tokenized with it (and its chat template).")
   String tokenizer;
 
   @Option(names = "--eos-ids", split = ",",
@@ -83,6 +83,20 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--context-length", defaultValue = "32768",
       description = "Reported max context length (default: ${DEFAULT-VALUE}).")
   int contextLength;
+
+  @Option(names = "--kv-events-port", defaultValue = "-1",
+      description = "HTTP: publish KV events on a ZeroMQ PUB socket at this port (0 = any free port; default: none).")
+  int kvEventsPort;
+
+  @Option(names = "--kv-replay-port", defaultValue = "0",
+      description = "HTTP with --kv-events-port: the replay (ROUTER) port, 0 = any free port, -1 = none.")
+  int kvReplayPort;
+
+  @Option(names = "--kv-dialect", defaultValue = "sglang", description = "vllm | sglang (default: ${DEFAULT-VALUE}).")
+  String kvDialect;
+
+  @Option(names = "--kv-topic", defaultValue = "", description = "KV-event topic (default: empty).")
+  String kvTopic;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -97,6 +111,11 @@ public final class SimCommand implements Callable<Integer> {
       SimWorker http = SimWorker.start(config);
       worker = http;
       description = http.url() + " (HTTP, " + http.workerId() + ")";
+      if (kvEventsPort >= 0) {
+        dev.switchboard.sim.kv.KvEventPublisher kv = http.startKvEvents(new dev.switchboard.sim.kv.KvEventsOptions(host,
+            kvEventsPort, kvReplayPort, kvTopic, dev.switchboard.sim.kv.KvDialect.fromWire(kvDialect), 10_000));
+        description += ", KV events " + kv.endpoint() + (kv.replayEndpoint() == null ? "" : " (replay " + kv.replayEndpoint() + ")");
+      }
     } else {
       System.err.println("sim: --protocol must be http or grpc, was '" + protocol + "'");
       return 2;

@@ -31,6 +31,8 @@ public final class SimRuntime {
   private final long startMillis = System.currentTimeMillis();
   private volatile String workerId;
   private volatile int port;
+  private final dev.switchboard.sim.kv.PromptEncoder prompts;
+  private volatile dev.switchboard.sim.kv.KvEventPublisher kvEvents;
 
   private SimRuntime(SimConfig config, Vertx vertx, Context context) {
     this.config = config;
@@ -44,6 +46,7 @@ public final class SimRuntime {
     this.engine = new SimEngine(vertx, context,
         timing, new KvCache(config.cacheCapacityTokens(), config.cacheBlockSize()), controls::isHoldingStreams);
     stats.attach(engine);
+    this.prompts = dev.switchboard.sim.kv.PromptEncoder.forTokenizer(config.tokenizerPath());
     this.workerId = config.workerIdFor(config.port());
   }
 
@@ -66,6 +69,28 @@ public final class SimRuntime {
   public String workerId() { return workerId; }
   public long startMillis() { return startMillis; }
   public double uptimeSeconds() { return (System.nanoTime() - startNanos) / 1e9; }
+
+  /** How this worker's HTTP face tokenizes prompts (its own words, or the configured tokenizer). */
+  public dev.switchboard.sim.kv.PromptEncoder prompts() { return prompts; }
+
+  /** The KV-event publisher, or {@code null} when this worker publishes none. */
+  public dev.switchboard.sim.kv.KvEventPublisher kvEvents() { return kvEvents; }
+
+  /** Starts publishing the KV cache's events (once); returns the publisher. */
+  public synchronized dev.switchboard.sim.kv.KvEventPublisher startKvEvents(dev.switchboard.sim.kv.KvEventsOptions options) {
+    if (kvEvents != null) throw new IllegalStateException("KV events are already published");
+    kvEvents = dev.switchboard.sim.kv.KvEventPublisher.start(options, config.cacheBlockSize());
+    engine.cacheListener(kvEvents);
+    return kvEvents;
+  }
+
+  /** Stops publishing KV events (the worker shuts down). */
+  public synchronized void stopKvEvents() {
+    if (kvEvents == null) return;
+    engine.cacheListener(null);
+    kvEvents.close();
+    kvEvents = null;
+  }
 
   /** Sets the worker id once the port is known. */
   public void bindPort(int port) {

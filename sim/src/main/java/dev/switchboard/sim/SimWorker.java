@@ -90,12 +90,23 @@ public final class SimWorker implements AutoCloseable {
   /** Prefill only: how many bootstrap rooms this worker has registered. */
   public long bootstrapRoomsRegistered() { return verticle.roomsRegistered(); }
 
+  /** Starts publishing this worker's KV events over ZeroMQ (see {@link dev.switchboard.sim.kv.KvEventPublisher}). */
+  public dev.switchboard.sim.kv.KvEventPublisher startKvEvents(dev.switchboard.sim.kv.KvEventsOptions options) {
+    return verticle.runtime.startKvEvents(options);
+  }
+
+  /** Stops publishing KV events (an engine restart, for tests: start them again on the same ports). */
+  public void stopKvEvents() {
+    verticle.runtime.stopKvEvents();
+  }
+
   /** Shared state for the gRPC face or tests that need the scheduler. */
   public SimRuntime runtime() { return verticle.runtime; }
 
   /** Stops listening (and closes the owned Vert.x); blocks until done. */
   @Override
   public void close() {
+    verticle.runtime.stopKvEvents();
     try {
       await(vertx.undeploy(deploymentId));
     } catch (RuntimeException ignored) {

@@ -41,12 +41,21 @@ public final class LoadDriver implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final HttpClientAgent client;
   private final String host;
-  private final int port;
+  private final List<Integer> ports;
   private final String model;
+  private int nextPort;
 
   public LoadDriver(String host, int port, String model, int concurrency) {
+    this(host, List.of(port), model, concurrency);
+  }
+
+  /**
+   * Requests go round the {@code ports} one by one (gateway replicas behind a Kubernetes Service, which spreads
+   * connections: a conversation's turns need not meet the same replica).
+   */
+  public LoadDriver(String host, List<Integer> ports, String model, int concurrency) {
     this.host = host;
-    this.port = port;
+    this.ports = List.copyOf(ports);
     this.model = model;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(Math.max(1, concurrency)));
@@ -147,6 +156,7 @@ public final class LoadDriver implements AutoCloseable {
         .put("temperature", 0)
         .put("ignore_eos", true)
         .put("stream", true);
+    int port = ports.get(nextPort++ % ports.size());
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
         .setURI("/v1/completions").putHeader("content-type", "application/json");
     if (key != null) options.putHeader("x-session-id", key);

@@ -32,7 +32,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   List<String> workloads;
   @Option(names = "--policies", split = ",",
       defaultValue = "round_robin,random,power_of_two,consistent_hash,cache_aware_classic,cache_aware",
-      description = "policies to compare (default ${DEFAULT-VALUE})")
+      description = "policies to compare, each a name or name:key=value:... (default ${DEFAULT-VALUE})")
   List<String> policies;
   @Option(names = "--scale", defaultValue = "0.0625", description = "length and cache scale, 0 < s <= 1 (default ${DEFAULT-VALUE})")
   double scale;
@@ -46,6 +46,12 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   String rate;
   @Option(names = "--repeat", defaultValue = "1", description = "runs per policy, in rotated order; each number shown is its median over the runs (default ${DEFAULT-VALUE})")
   int repeat;
+  @Option(names = "--replicas", split = ",", defaultValue = "1",
+      description = "gateway replicas in front of the same fleet, e.g. 1,2,4,8; requests go round them (default ${DEFAULT-VALUE})")
+  List<Integer> replicas;
+  @Option(names = "--kv-events", description = "workers tokenize with the bundled Qwen3 tokenizer and publish KV events "
+      + "(even workers vLLM's dialect, odd SGLang's); the gateways tokenize with it too. On by itself with kv_aware.")
+  boolean kvEvents;
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
@@ -96,7 +102,7 @@ public final class RoutingBenchCommand implements Callable<Integer> {
     if (!(scale > 0 && scale <= 1)) throw new ParameterException(spec.commandLine(), "--scale must be in (0, 1], not " + scale);
     if (workers < 1) throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
     for (String p : policies) {
-      if (!PolicySpec.NAMES.contains(p)) throw new ParameterException(spec.commandLine(), "unknown policy '" + p + "' (known: " + PolicySpec.NAMES + ")");
+      if (!PolicySpec.NAMES.contains(p.split(":")[0])) throw new ParameterException(spec.commandLine(), "unknown policy '" + p + "' (known: " + PolicySpec.NAMES + ")");
     }
     double r = rate.equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(rate);
     List<Workload> list = new ArrayList<>();
@@ -109,13 +115,30 @@ public final class RoutingBenchCommand implements Callable<Integer> {
         default -> throw new ParameterException(spec.commandLine(), "unknown workload '" + name + "' (shared-prefix, multi-turn, uniform)");
       });
     }
+    for (int n : replicas) if (n < 1) throw new ParameterException(spec.commandLine(), "--replicas must be at least 1, not " + n);
+    boolean events = kvEvents || policies.stream().anyMatch(p -> p.startsWith("kv_aware"));
     SimConfig sim = RoutingBench.simConfig(scale, cacheTokens, blockSize,
         Duration.ofNanos(Math.round(prefillMicros * 1_000)), Duration.ofNanos(Math.round(stepMillis * 1_000_000)), batchLimit);
-    RoutingBench.Plan plan = new RoutingBench.Plan(list, policies, workers, sim, concurrency, conversations, r, seed, Math.max(1, repeat));
+    double tokensPerWord = 1;
+    if (events) {
+      // Qwen3 cuts the workloads' pseudo-words into several tokens: grow the cache and cheapen prefill per token by
+      // the same factor, so a prompt weighs on the cache and the engine as it does in words
+      String sample = new Workloads(seed + 2).text(4_000);
+      tokensPerWord = dev.switchboard.text.BundledTokenizers.qwen3().encode(sample).length / 4_000.0;
+      sim = sim.withTokenizerPath(dev.switchboard.text.BundledTokenizers.qwen3Dir().toString())
+          .withCacheCapacityTokens((int) Math.round(sim.cacheCapacityTokens() * tokensPerWord))
+          .withPrefillTimePerToken(Duration.ofNanos(Math.round(sim.prefillTimePerToken().toNanos() / tokensPerWord)));
+    }
+    RoutingBench.Plan plan = new RoutingBench.Plan(list, policies, workers, sim, concurrency, conversations, r, seed,
+        Math.max(1, repeat), replicas, events);
     if (!json) {
       System.out.printf(Locale.ROOT, "%d simulated workers; cache %d tokens, block %d, prefill %.0f µs/token, step %.2f ms, batch %d; scale %s%n",
           workers, sim.cacheCapacityTokens(), blockSize, sim.prefillTimePerToken().toNanos() / 1e3,
           sim.timePerToken().toNanos() / 1e6, batchLimit, scale);
+      if (events) System.out.printf(Locale.ROOT, "KV events on: workers and gateways tokenize with Qwen3's tokenizer, %.2f tokens per "
+          + "workload word; cache and prefill cost per token scaled by it (workload lengths are in words)%n", tokensPerWord);
+      System.out.printf(Locale.ROOT, "replicas %s; load average %.2f%n", replicas,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       for (Workload w : list) System.out.printf(Locale.ROOT, "workload %s: %d requests%n", w.name(), w.requests());
       System.out.println(header());
     }
@@ -130,13 +153,13 @@ public final class RoutingBenchCommand implements Callable<Integer> {
   }
 
   static String header() {
-    return String.format(Locale.ROOT, "%-14s %-20s %6s %8s %10s %7s %9s %9s %9s %9s %7s %7s",
-        "workload", "policy", "errors", "req/s", "out tok/s", "hit", "ttft p50", "ttft p99", "e2e p50", "e2e p99", "max/wk", "min/wk");
+    return String.format(Locale.ROOT, "%-14s %-20s %4s %6s %8s %10s %7s %9s %9s %9s %9s %7s %7s",
+        "workload", "policy", "rep", "errors", "req/s", "out tok/s", "hit", "ttft p50", "ttft p99", "e2e p50", "e2e p99", "max/wk", "min/wk");
   }
 
   static String format(RoutingRow r) {
-    return String.format(Locale.ROOT, "%-14s %-20s %6d %8.1f %10.0f %6.1f%% %7.0fms %7.0fms %7.0fms %7.0fms %7d %7d",
-        r.workload(), r.policy(), r.errors(), r.requestsPerSec(), r.outputTokensPerSec(), r.hitRate() * 100,
+    return String.format(Locale.ROOT, "%-14s %-20s %4d %6d %8.1f %10.0f %6.1f%% %7.0fms %7.0fms %7.0fms %7.0fms %7d %7d",
+        r.workload(), r.policy(), r.replicas(), r.errors(), r.requestsPerSec(), r.outputTokensPerSec(), r.hitRate() * 100,
         r.ttftP50Ms(), r.ttftP99Ms(), r.e2eP50Ms(), r.e2eP99Ms(), r.maxPerWorker(), r.minPerWorker());
   }
 }

@@ -1,5 +1,9 @@
 package dev.switchboard.bench.routing;
 
+import dev.switchboard.gateway.worker.KvEventsSpec;
+import dev.switchboard.sim.kv.KvDialect;
+import dev.switchboard.sim.kv.KvEventPublisher;
+import dev.switchboard.sim.kv.KvEventsOptions;
 import dev.switchboard.sim.SimConfig;
 import dev.switchboard.sim.SimStats;
 import dev.switchboard.sim.SimWorker;
@@ -34,9 +38,20 @@ public final class SimFleet implements AutoCloseable {
     }
   }
 
+  private final List<KvEventPublisher> publishers = new ArrayList<>();
+
   public SimFleet(int count, SimConfig config) {
+    this(count, config, false);
+  }
+
+  /** @param kvEvents whether each worker publishes its KV events (even workers vLLM's dialect, odd SGLang's) */
+  public SimFleet(int count, SimConfig config, boolean kvEvents) {
     try {
-      for (int i = 0; i < count; i++) workers.add(SimWorker.start(config.withSeed(config.seed() + i), vertx));
+      for (int i = 0; i < count; i++) {
+        SimWorker w = SimWorker.start(config.withSeed(config.seed() + i), vertx);
+        workers.add(w);
+        if (kvEvents) publishers.add(w.startKvEvents(KvEventsOptions.of(i % 2 == 0 ? KvDialect.VLLM : KvDialect.SGLANG)));
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -45,6 +60,16 @@ public final class SimFleet implements AutoCloseable {
 
   public List<String> urls() {
     return workers.stream().map(SimWorker::url).toList();
+  }
+
+  /** The tokenizer the workers tokenize prompts with, or {@code null} (the simulator's own words). */
+  public String tokenizerPath() {
+    return workers.isEmpty() ? null : workers.getFirst().config().tokenizerPath();
+  }
+
+  /** Each worker's KV-events endpoints, in worker order; empty when the fleet publishes none. */
+  public List<KvEventsSpec> kvEvents() {
+    return publishers.stream().map(p -> new KvEventsSpec(p.endpoint(), p.replayEndpoint(), p.options().topic())).toList();
   }
 
   public Counters counters() {

@@ -5,6 +5,7 @@ import dev.switchboard.gateway.policy.PolicySpec;
 import dev.switchboard.gateway.worker.BreakerSettings;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
+import dev.switchboard.gateway.worker.KvEventsSpec;
 import dev.switchboard.gateway.worker.WorkerSpec;
 import dev.switchboard.gateway.worker.WorkerType;
 import java.io.IOException;
@@ -60,7 +61,8 @@ public final class ConfigLoader {
   private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
       "reasoning_parser", "tool_parser", "timeouts", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
   private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
-      "priority", "cost", "api_key", "labels");
+      "priority", "cost", "api_key", "labels", "kv_events");
+  private static final Set<String> KV_EVENTS_FIELDS = Set.of("endpoint", "replay_endpoint", "topic");
 
   private final String source;
   private final Secrets secrets;
@@ -546,7 +548,25 @@ public final class ConfigLoader {
     double cost = m.containsKey("cost") ? number(m, "cost", f + ".cost") : WorkerSpec.DEFAULT_COST;
     String apiKey = m.containsKey("api_key") ? secret(m, "api_key", f + ".api_key") : null;
     Map<String, String> labels = m.containsKey("labels") ? labels(m.get("labels").getValueNode(), f + ".labels") : Map.of();
-    return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, cost, apiKey, labels);
+    KvEventsSpec kvEvents = m.containsKey("kv_events") ? kvEvents(m.get("kv_events").getValueNode(), f + ".kv_events") : null;
+    return new WorkerSpec(url, model, type, connection, bootstrapPort, priority, cost, apiKey, labels, kvEvents);
+  }
+
+  /** {@code kv_events: {endpoint: tcp://host:5557, replay_endpoint: tcp://host:5558, topic: ""}}. */
+  private KvEventsSpec kvEvents(Node node, String f) {
+    Map<String, NodeTuple> m = mapping(node, f, KV_EVENTS_FIELDS);
+    if (!m.containsKey("endpoint")) throw error(node, f + ".endpoint", "is required");
+    String endpoint = zmqEndpoint(m, "endpoint", f + ".endpoint");
+    String replay = m.containsKey("replay_endpoint") ? zmqEndpoint(m, "replay_endpoint", f + ".replay_endpoint") : null;
+    String topic = m.containsKey("topic") ? string(m, "topic", f + ".topic") : "";
+    return new KvEventsSpec(endpoint, replay, topic);
+  }
+
+  private String zmqEndpoint(Map<String, NodeTuple> m, String key, String field) {
+    String s = string(m, key, field);
+    String problem = KvEventsSpec.problemWith(s);
+    if (problem != null) throw error(m.get(key).getValueNode(), field, problem);
+    return s;
   }
 
   private Map<String, String> labels(Node node, String f) {

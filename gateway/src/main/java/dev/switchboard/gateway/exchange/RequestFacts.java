@@ -46,6 +46,7 @@ public final class RequestFacts implements SelectionContext {
 
   private ObjectNode tree;
   private String routingText;
+  private int[] tokenIds;
 
   private RequestFacts(Endpoint endpoint, Buffer body, MultiMap headers) {
     this.endpoint = endpoint;
@@ -266,6 +267,12 @@ public final class RequestFacts implements SelectionContext {
   public String routingText() {
     if (routingText == null) routingText = RoutingText.of(endpoint, bytes, routingRanges);
     return routingText;
+  }
+
+  @Override
+  public int[] tokenIds(dev.switchboard.gateway.policy.PromptEncoder encoder) {
+    if (tokenIds == null) tokenIds = encoder.encode(model, endpoint.path(), json());
+    return tokenIds;
   }
 
   /** Routing text computed elsewhere (the gRPC routers match on the rendered prompt). */

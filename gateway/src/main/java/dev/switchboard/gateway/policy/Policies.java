@@ -11,6 +11,11 @@ public final class Policies {
 
   /** Throws {@link IllegalArgumentException} naming the policy and parameter when the spec is not valid. */
   public static Policy create(PolicySpec spec) {
+    return create(spec, PrefixCacheView.NONE);
+  }
+
+  /** As {@link #create(PolicySpec)}; {@code kv_aware} reads the workers' KV events through {@code kv}. */
+  public static Policy create(PolicySpec spec, PrefixCacheView kv) {
     return switch (spec.name()) {
       case "round_robin" -> {
         new PolicyParams(spec, Set.of());
@@ -26,6 +31,7 @@ public final class Policies {
       }
       case "cache_aware" -> new CacheAwarePolicy(cacheAware(spec));
       case "cache_aware_classic" -> new CacheAwareClassicPolicy(cacheAware(spec));
+      case "kv_aware" -> new KvAwarePolicy(kvAware(spec), kv);
       case "consistent_hash" -> {
         PolicyParams p = new PolicyParams(spec, Set.of("virtual_nodes", "load_factor", "capacity_floor"));
         yield new ConsistentHashPolicy((int) p.integer("virtual_nodes", 160, 1, 10_000),
@@ -35,17 +41,42 @@ public final class Policies {
     };
   }
 
+  /** How often a pool with this policy wants its workers' load polled, or {@code null} for the gateway default. */
+  public static java.time.Duration loadPollInterval(PolicySpec spec) {
+    return spec != null && spec.name().equals("kv_aware") ? java.time.Duration.ofMillis(kvAware(spec).loadPollMillis()) : null;
+  }
+
   /** Checks a spec without building the policy (no background work starts). */
   public static void validate(PolicySpec spec) {
     switch (spec.name()) {
       case "cache_aware", "cache_aware_classic" -> cacheAware(spec);
+      case "kv_aware" -> kvAware(spec);
       default -> create(spec);
     }
   }
 
+  private static final Set<String> CACHE_AWARE_PARAMS = Set.of("cache_threshold", "balance_abs_threshold",
+      "balance_rel_threshold", "eviction_interval_secs", "max_tree_size");
+
+  private static KvAwarePolicy.Settings kvAware(PolicySpec spec) {
+    Set<String> known = new java.util.HashSet<>(CACHE_AWARE_PARAMS);
+    known.add("load_weight");
+    known.add("kv_usage_weight");
+    known.add("pending_ttl_ms");
+    known.add("load_poll_ms");
+    PolicyParams p = new PolicyParams(spec, known);
+    KvAwarePolicy.Settings d = KvAwarePolicy.Settings.DEFAULTS;
+    return new KvAwarePolicy.Settings(p.number("load_weight", d.loadWeight(), 0.0, 1e6),
+        p.number("kv_usage_weight", d.kvUsageWeight(), 0.0, 1e6),
+        p.integer("pending_ttl_ms", d.pendingTtlMillis(), 0, 600_000),
+        p.integer("load_poll_ms", d.loadPollMillis(), 50, 60_000), cacheAware(p));
+  }
+
   private static CacheAwareSettings cacheAware(PolicySpec spec) {
-    PolicyParams p = new PolicyParams(spec, Set.of("cache_threshold", "balance_abs_threshold",
-        "balance_rel_threshold", "eviction_interval_secs", "max_tree_size"));
+    return cacheAware(new PolicyParams(spec, CACHE_AWARE_PARAMS));
+  }
+
+  private static CacheAwareSettings cacheAware(PolicyParams p) {
     CacheAwareSettings d = CacheAwareSettings.DEFAULTS;
     return new CacheAwareSettings(
         p.number("cache_threshold", d.cacheThreshold(), 0.0, 1.0),

@@ -22,6 +22,9 @@ public interface Policy {
   /** Whether this policy reads {@link dev.switchboard.gateway.worker.Worker#reportedLoad()}, so the gateway polls it. */
   default boolean usesReportedLoad() { return false; }
 
+  /** Whether this policy reads the workers' KV events, so the gateway subscribes to them ({@code kv_aware}). */
+  default boolean usesKvEvents() { return false; }
+
   /** A worker joined this policy's pool. */
   default void workerAdded(Worker worker) {}
 

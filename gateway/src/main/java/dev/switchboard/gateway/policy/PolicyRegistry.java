@@ -18,6 +18,7 @@ public final class PolicyRegistry implements WorkerRegistry.Listener {
   private final Function<PoolKey, PolicySpec> specs;
   private final Map<PoolKey, Policy> policies = new ConcurrentHashMap<>();
   private final BiConsumer<PoolKey, Policy> created;
+  private final PrefixCacheView kv;
 
   /** @param specs which policy a pool uses (per-model overrides, prefill/decode policies, gateway default) */
   public PolicyRegistry(Function<PoolKey, PolicySpec> specs) {
@@ -26,14 +27,20 @@ public final class PolicyRegistry implements WorkerRegistry.Listener {
 
   /** @param created told of each new policy instance (metrics attach their observers) */
   public PolicyRegistry(Function<PoolKey, PolicySpec> specs, BiConsumer<PoolKey, Policy> created) {
+    this(specs, created, PrefixCacheView.NONE);
+  }
+
+  /** @param kv the workers' KV events, for {@code kv_aware} */
+  public PolicyRegistry(Function<PoolKey, PolicySpec> specs, BiConsumer<PoolKey, Policy> created, PrefixCacheView kv) {
     this.specs = specs;
     this.created = created;
+    this.kv = kv;
   }
 
   public Policy policy(PoolKey pool) {
     Policy p = policies.get(pool);
     return p != null ? p : policies.computeIfAbsent(pool, k -> {
-      Policy made = Policies.create(specs.apply(k));
+      Policy made = Policies.create(specs.apply(k), kv);
       created.accept(k, made);
       return made;
     });

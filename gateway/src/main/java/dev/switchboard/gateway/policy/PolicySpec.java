@@ -10,7 +10,7 @@ import java.util.Set;
  */
 public record PolicySpec(String name, Map<String, Object> params) {
   public static final Set<String> NAMES = Set.of("round_robin", "random", "power_of_two", "cache_aware", "cache_aware_classic",
-      "consistent_hash");
+      "consistent_hash", "kv_aware");
   public static final PolicySpec ROUND_ROBIN = new PolicySpec("round_robin", Map.of());
 
   public PolicySpec {

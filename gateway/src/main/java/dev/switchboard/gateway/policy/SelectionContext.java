@@ -14,6 +14,12 @@ public interface SelectionContext {
   /** The body's {@code user} field, or {@code null}. */
   String user();
 
+  /**
+   * The prompt's token ids as the worker will see them (chat template applied), computed on first call by
+   * {@code encoder} and kept; {@code null} when they cannot be known.
+   */
+  default int[] tokenIds(PromptEncoder encoder) { return null; }
+
   /** A context with no request behind it (health checks, tests). */
   static SelectionContext of(String model, String text) {
     return new SelectionContext() {

@@ -34,6 +34,7 @@ public final class Worker {
   private volatile long reportedLoad = -1;
   /** The gateway's own in-flight count when {@link #reportedLoad} arrived. */
   private volatile int inFlightAtReport;
+  private volatile double reportedKvUsage = -1;
 
   public Worker(WorkerSpec spec) {
     this.spec = spec;
@@ -163,6 +164,11 @@ public final class Worker {
     this.inFlightAtReport = inFlight.get();
     this.reportedLoad = load;
   }
+
+  /** The KV-cache usage (0..1) the worker last reported (vLLM's {@code vllm:kv_cache_usage_perc}), or -1. */
+  public double reportedKvUsage() { return reportedKvUsage; }
+
+  public void reportedKvUsage(double usage) { this.reportedKvUsage = usage; }
 
   /** The gateway's own in-flight count when the last load report arrived. */
   public int inFlightAtReport() { return inFlightAtReport; }

@@ -27,6 +27,26 @@ public final class KvCache {
   private int pinnedBlocks;
   private long tick;
   private long serials;
+  private Listener listener = Listener.NONE;
+
+  /**
+   * Told of every block that enters or leaves the cache (the engine's KV events), on the cache's thread. A block's
+   * key is the chained hash of its tokens; {@code parentKey} is 0 for a sequence's first block.
+   */
+  public interface Listener {
+    Listener NONE = new Listener() {
+      @Override public void stored(long key, long parentKey, int[] tokens) {}
+      @Override public void removed(long key) {}
+      @Override public void cleared() {}
+    };
+
+    void stored(long key, long parentKey, int[] tokens);
+
+    void removed(long key);
+
+    /** The cache became empty at once (a flush). */
+    void cleared();
+  }
 
   public KvCache(int capacityTokens, int blockSize) {
     if (blockSize < 1) {
@@ -110,9 +130,30 @@ public final class KvCache {
 
   /** Drops every unpinned block (SGLang's /flush_cache). Pinned blocks stay until released. */
   public void clear() {
-    while (!evictable.isEmpty()) {
-      evictOne();
+    Listener told = listener;
+    List<Long> removed = new ArrayList<>();
+    listener = new Listener() {
+      @Override public void stored(long key, long parentKey, int[] tokens) {}
+      @Override public void removed(long key) { removed.add(key); }
+      @Override public void cleared() {}
+    };
+    try {
+      while (!evictable.isEmpty()) {
+        evictOne();
+      }
+    } finally {
+      listener = told;
     }
+    if (blocks.isEmpty()) {
+      told.cleared();
+    } else {
+      removed.forEach(told::removed);
+    }
+  }
+
+  /** Sets who hears of stored and removed blocks (one listener; {@link Listener#NONE} for none). */
+  public void listener(Listener l) {
+    listener = l == null ? Listener.NONE : l;
   }
 
   public int usedTokens() {
@@ -179,6 +220,7 @@ public final class KvCache {
         if (parent != null) {
           parent.children++;
         }
+        listener.stored(key, parent == null ? 0 : parent.key, block.tokens);
       } else {
         found[b] = true;
         evictable.remove(block);
@@ -199,6 +241,7 @@ public final class KvCache {
       return false;
     }
     blocks.remove(victim.key);
+    listener.removed(victim.key);
     Block parent = victim.parent;
     if (parent != null) {
       parent.children--;

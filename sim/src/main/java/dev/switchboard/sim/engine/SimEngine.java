@@ -73,6 +73,11 @@ public final class SimEngine {
     });
   }
 
+  /** Sets who hears of the KV cache's stored and removed blocks (its KV events). Thread-safe. */
+  public void cacheListener(KvCache.Listener listener) {
+    context.runOnContext(v -> cache.listener(listener));
+  }
+
   /** Empties the KV cache of unpinned blocks. Thread-safe. */
   public Future<Void> flushCache() {
     Promise<Void> done = Promise.promise();

@@ -47,6 +47,16 @@ final class InfoApi {
     info.put("dp_size", 1);
     info.put("version", "switchboard-sim");
     info.put("worker_id", runtime.workerId());
+    dev.switchboard.sim.kv.KvEventPublisher kv = runtime.kvEvents();
+    if (kv != null) {
+      // as SGLang's server_args: the --kv-events-config JSON string, with the bound address
+      ObjectNode events = Json.object();
+      events.put("publisher", "zmq");
+      events.put("endpoint", kv.endpoint());
+      if (kv.replayEndpoint() != null) events.put("replay_endpoint", kv.replayEndpoint());
+      events.put("topic", kv.options().topic());
+      info.put("kv_events_config", Json.write(events));
+    }
     ObjectNode cache = info.putObject("cache");
     cache.put("prompt_tokens_total", stats.promptTokens());
     cache.put("cached_tokens_total", stats.cachedTokens());
@@ -122,6 +132,12 @@ final class InfoApi {
     text.gauge("sglang:num_queue_reqs", "Requests waiting for a slot.", stats.waiting());
     text.gauge("sglang:kv_cache_used_tokens", "Tokens held in the KV cache.", engine.cacheUsedTokens());
     text.gauge("sglang:kv_cache_capacity_tokens", "KV cache capacity in tokens.", engine.cacheCapacityTokens());
+    if (runtime.config().openAiOnly()) { // vLLM's names for the same facts
+      text.gauge("vllm:num_requests_running", "Requests in the running batch.", stats.running());
+      text.gauge("vllm:num_requests_waiting", "Requests waiting for a slot.", stats.waiting());
+      text.gauge("vllm:kv_cache_usage_perc", "KV-cache usage, 1 = full.",
+          engine.cacheCapacityTokens() == 0 ? 0 : (double) engine.cacheUsedTokens() / engine.cacheCapacityTokens());
+    }
     text.counter("sim:requests_completed_total", "Inference requests answered in full.", stats.completed());
     text.counter("sim:requests_cancelled_total", "Inference requests abandoned by the client.", stats.cancelled());
     text.counter("sim:requests_aborted_total", "Generations stopped by an abort request.", stats.aborted());

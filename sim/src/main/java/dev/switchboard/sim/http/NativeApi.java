@@ -19,7 +19,7 @@ final class NativeApi {
   }
 
   void generate(Exchange exchange, JsonNode body) {
-    Requests.Prompts prompts = prompts(body);
+    Requests.Prompts prompts = prompts(body, exchange.runtime().prompts());
     JsonNode params = body.path("sampling_params");
     TextSequence.SamplingOptions options = RoleOutput.limit(config, Requests.sampling(
         Requests.field(params, "max_new_tokens"), Requests.field(params, "stop"),
@@ -69,7 +69,7 @@ final class NativeApi {
         });
   }
 
-  private static Requests.Prompts prompts(JsonNode body) {
+  private static Requests.Prompts prompts(JsonNode body, dev.switchboard.sim.kv.PromptEncoder encoder) {
     JsonNode text = Requests.field(body, "text");
     JsonNode inputIds = Requests.field(body, "input_ids");
     if ((text == null) == (inputIds == null)) {
@@ -77,7 +77,7 @@ final class NativeApi {
     }
     if (text != null) {
       if (text.isTextual()) {
-        return new Requests.Prompts(List.of(SimTokens.tokenize(text.asText())), false);
+        return new Requests.Prompts(List.of(encoder.text(text.asText())), false);
       }
       if (text.isArray() && !text.isEmpty()) {
         List<int[]> prompts = new ArrayList<>(text.size());
@@ -85,7 +85,7 @@ final class NativeApi {
           if (!item.isTextual()) {
             throw new BadRequest("text must be a string or a list of strings");
           }
-          prompts.add(SimTokens.tokenize(item.asText()));
+          prompts.add(encoder.text(item.asText()));
         }
         return new Requests.Prompts(prompts, true);
       }

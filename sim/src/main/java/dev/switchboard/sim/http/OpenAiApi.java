@@ -23,12 +23,12 @@ final class OpenAiApi {
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
       throw new BadRequest("'messages' must be a non-empty list");
     }
-    int[] prompt = SimTokens.tokenize(SimChatFormat.render(messages));
+    int[] prompt = exchange.runtime().prompts().chat(body);
     run(exchange, body, List.of(prompt), true);
   }
 
   void completions(Exchange exchange, JsonNode body) {
-    Requests.Prompts prompts = Requests.textOrIds(body.get("prompt"), "prompt");
+    Requests.Prompts prompts = Requests.textOrIds(body.get("prompt"), "prompt", exchange.runtime().prompts());
     run(exchange, body, prompts.prompts(), false);
   }
 

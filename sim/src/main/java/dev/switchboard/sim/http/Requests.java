@@ -91,11 +91,16 @@ final class Requests {
 
   /** OpenAI {@code prompt}/{@code input}: string, list of strings, list of ids, or list of lists of ids. */
   static Prompts textOrIds(JsonNode node, String field) {
+    return textOrIds(node, field, dev.switchboard.sim.kv.PromptEncoder.forTokenizer(null));
+  }
+
+  /** As {@link #textOrIds(JsonNode, String)}, text tokenized by {@code encoder}. */
+  static Prompts textOrIds(JsonNode node, String field, dev.switchboard.sim.kv.PromptEncoder encoder) {
     if (node == null || node.isNull()) {
       throw new BadRequest("'" + field + "' is required");
     }
     if (node.isTextual()) {
-      return new Prompts(List.of(SimTokens.tokenize(node.asText())), false);
+      return new Prompts(List.of(encoder.text(node.asText())), false);
     }
     if (!node.isArray() || node.isEmpty()) {
       throw new BadRequest("'" + field + "' must be a string or a non-empty list");
@@ -107,7 +112,7 @@ final class Requests {
     List<int[]> prompts = new ArrayList<>(node.size());
     for (JsonNode item : node) {
       if (item.isTextual()) {
-        prompts.add(SimTokens.tokenize(item.asText()));
+        prompts.add(encoder.text(item.asText()));
       } else if (item.isArray()) {
         prompts.add(ids(item, field));
       } else {
