@@ -1,6 +1,11 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.api.ApiRoutes;
+import dev.switchboard.gateway.api.ClientConnections;
+import dev.switchboard.gateway.api.Drain;
+import dev.switchboard.gateway.config.AdmissionSettings;
+import dev.switchboard.gateway.router.Admission;
+import dev.switchboard.gateway.worker.CircuitBreaker;
 import dev.switchboard.gateway.api.Tenants;
 import dev.switchboard.gateway.metrics.AccessLog;
 import dev.switchboard.gateway.api.WorkerApi;
@@ -106,6 +111,10 @@ public final class Gateway implements AutoCloseable {
   private volatile KubernetesDiscovery kubernetes;
   /** Everything that learns from attempt outcomes (breakers, metrics, console); the attempt loop calls them all. */
   private final List<AttemptListener> attemptListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Drain drain;
+  private final Admission admission;
+  /** Client connections open on all event loops (gateway.front.max_connections). */
+  private final AtomicInteger clientConnections = new AtomicInteger();
   private final Console console;
 
   private Gateway(DeploymentConfig config) {
@@ -118,6 +127,19 @@ public final class Gateway implements AutoCloseable {
     attemptListeners.add(metrics);
     this.tenants = new Tenants(settings, metrics);
     this.accessLog = new AccessLog(settings.accessLog());
+    // Each worker's breaker takes its model's circuit_breaker settings as it joins; outcomes keep it current.
+    registry.addListener(new WorkerRegistry.Listener() {
+      @Override
+      public void workersChanged(dev.switchboard.gateway.worker.WorkerSnapshot snapshot, List<Worker> added, List<Worker> removed) {
+        for (Worker w : added) w.breaker().settings(Gateway.this.config.circuitBreaker(w.model()));
+      }
+
+      @Override
+      public void healthChanged(Worker worker, boolean healthy) {
+        if (healthy) worker.breaker().healthRecovered(); // back after a restart: probe it now, not after open_secs
+      }
+    });
+    attemptListeners.add(CircuitBreaker.FEED);
     this.upstream = new HttpWorkerClient(vertx);
     this.tokenizers = new TokenizerRegistry(config::model, this::anyWorkerModelInfo, textLoader);
     this.kvEvents = new KvEventsService(new KvIndex(KvEventsService.DEFAULT_MAX_ENTRIES), new PromptTokens(config::model, tokenizers, textLoader),
@@ -127,9 +149,16 @@ public final class Gateway implements AutoCloseable {
     registry.addListener(policies);
     this.discovery = new ModelDiscovery(vertx, upstream, registry);
     this.workerApi = new WorkerApi(registry, discovery, () -> this.config.fleet());
-    RetryRule retry = new RetryRule(settings.maxAttempts(), settings.retryBackoff().toMillis());
+    this.drain = new Drain(vertx, model -> this.config.drainTimeout(model));
+    Map<String, AdmissionSettings> perModel = new java.util.HashMap<>();
+    config.models().forEach((model, m) -> {
+      if (m.admission() != null) perModel.put(model, m.admission());
+    });
+    this.admission = new Admission(vertx, settings.admission(), perModel, metrics);
+    metrics.breakerState(w -> w.breaker().state().code);
+    metrics.admissionQueueDepth(admission::queuedTotal);
     this.grpc = new GrpcWorkerClient(new WorkerChannels(settings.timeouts().connect()));
-    Pipeline pipeline = new Pipeline(vertx, registry, policies, retry, this::timeoutsFor, metrics, attemptListeners);
+    Pipeline pipeline = new Pipeline(vertx, registry, policies, config::retry, this::timeoutsFor, metrics, attemptListeners);
     this.routers = new RouterManager(registry, id -> Optional.of(createRouter(id, pipeline)));
     HealthProbe http = w -> upstream.get(w, settings.health().endpoint(), settings.health().timeout())
         .map(b -> true).otherwise(false).toCompletionStage();
@@ -142,7 +171,9 @@ public final class Gateway implements AutoCloseable {
         w -> upstream.get(w, "/metrics", LOAD_POLL_TIMEOUT).map(Buffer::getBytes).toCompletionStage(),
         w -> policies.policy(w).usesReportedLoad(), loadPollInterval(config));
     this.console = new Console(vertx, registry, routers, policies, config.fleet().adminApiKey(),
-        settings.apiKey() != null || !settings.apiKeys().isEmpty(), WorkerExtras.NONE);
+        settings.apiKey() != null || !settings.apiKeys().isEmpty(), new WorkerExtras() {
+          @Override public String breakerState(Worker worker) { return worker.breaker().state().wireName(); }
+        });
     attemptListeners.add(console);
   }
 
@@ -263,6 +294,8 @@ public final class Gateway implements AutoCloseable {
       this.settings = settings;
     }
 
+    private ClientConnections connections;
+
     @Override
     public void start(Promise<Void> started) {
       HttpServerOptions options = new HttpServerOptions()
@@ -270,18 +303,30 @@ public final class Gateway implements AutoCloseable {
           .setPort(settings.port())
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
-          .setIdleTimeout(0);
+          .setMaxInitialLineLength(ApiRoutes.MAX_INITIAL_LINE)
+          .setMaxHeaderSize(ApiRoutes.MAX_HEADER_SIZE)
+          // HTTP/1.1 only: h2c detection would hold a connection back from the connection handler until it sends bytes
+          .setHttp2ClearTextEnabled(false)
+          .setIdleTimeout(0); // idle and slow clients are ClientConnections' business
       HttpServer server = vertx.createHttpServer(options);
       io.vertx.ext.web.Router web = ApiRoutes.create(vertx, settings, startConfig.fleet(), () -> config.fleet(), routers, registry,
-          upstream, metrics, workerApi, tenants, accessLog);
+          upstream, metrics, workerApi, tenants, accessLog, drain, admission);
       console.mount(web);
-      server.requestHandler(web)
+      connections = new ClientConnections(vertx, settings.front(), clientConnections);
+      server.connectionHandler(connections::connected)
+          .invalidRequestHandler(ApiRoutes::invalidRequest)
+          .requestHandler(connections.requests(web))
           .listen()
           .onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
             started.complete();
           })
           .onFailure(started::fail);
+    }
+
+    @Override
+    public void stop() {
+      if (connections != null) connections.close();
     }
   }
 
@@ -342,6 +387,21 @@ public final class Gateway implements AutoCloseable {
   public KvEventsService kvEvents() { return kvEvents; }
   public Vertx vertx() { return vertx; }
   public GatewayMetrics metrics() { return metrics; }
+
+  /**
+   * Starts a graceful drain (as SIGTERM and {@code POST /drain} do): readiness 503, new requests 503, requests in
+   * flight end by their model's drain_timeout_secs. Completes when none is left.
+   */
+  public io.vertx.core.Future<Void> drain() { return drain.start(); }
+
+  /** The drain state (whether one has started, what is still in flight). */
+  public Drain drainState() { return drain; }
+
+  /** The admission limiter (gateway-wide and per-model counts). */
+  public Admission admission() { return admission; }
+
+  /** The consumers of attempt outcomes, in order (the attempt loop calls each). */
+  public List<AttemptListener> attemptListeners() { return attemptListeners; }
 
   /** Adds a consumer of attempt outcomes (see {@link AttemptListener}). */
   public void addAttemptListener(AttemptListener listener) { attemptListeners.add(listener); }

@@ -43,13 +43,27 @@ final class ServeCommand implements Callable<Integer> {
     // Edits to the file (and SIGHUP) are applied live; the command line's overrides still win.
     gateway.watchConfig(config, d -> d.withGateway(overrides(d.gateway())), true);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable close = () -> {
+      if (closed.compareAndSet(false, true)) gateway.close();
       stopped.countDown();
-    }, "switchboard-shutdown"));
+    };
+    // SIGTERM (and Ctrl-C) drain gracefully and exit 0; so does a drain started with POST /drain.
+    for (String signal : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> gateway.drain());
+      } catch (IllegalArgumentException unsupported) {
+        // not on this platform: the shutdown hook below still closes the gateway
+      }
+    }
+    // Closing blocks, so it never runs on the event loop that saw the last request end: the main thread does it.
+    gateway.drainState().finished().onComplete(done -> stopped.countDown());
+    Runtime.getRuntime().addShutdownHook(new Thread(close, "switchboard-shutdown"));
     System.out.printf("switchboard listening on %s:%d%n%n%s%n", deployment.gateway().host(), gateway.port(),
         Tables.plan(gateway.routers().plan()));
     stopped.await();
+    close.run();
+    System.out.println("switchboard drained and stopped");
     return 0;
   }
 

@@ -19,6 +19,13 @@ public final class SimControls {
   private volatile boolean dropMidStream;
   private volatile Duration slowStart = Duration.ZERO;
   private volatile boolean holdStreams;
+  private volatile int stallAfterEvents = -1;
+  private volatile int dieInsideEvent = -1;
+  private volatile boolean hangAfterHeaders;
+  private volatile Duration retryAfter;
+  private volatile long flapUpNanos;
+  private volatile long flapDownNanos;
+  private volatile long flapStartNanos;
   private volatile dev.switchboard.sim.engine.SimScript script;
   private final SplittableRandom errorDraws;
   private final Runnable releaser;
@@ -95,6 +102,55 @@ public final class SimControls {
     return script;
   }
 
+  /**
+   * Streams that start afterwards stop after {@code events} events (0: before the first) and never end, while the
+   * connection stays open and /health stays 200 — a llama.cpp server after SIGTERM. Non-streaming requests are
+   * never answered. -1 turns it off.
+   */
+  public SimControls stallAfterEvents(int events) { stallAfterEvents = events; return this; }
+
+  /**
+   * Streams that start afterwards write {@code events} whole events, then half of the next one, then the
+   * connection closes (gRPC: the stream fails after {@code events} chunks). -1 turns it off.
+   */
+  public SimControls dieInsideEvent(int events) { dieInsideEvent = events; return this; }
+
+  /** When true, inference requests get their status line and headers (200) and then nothing: no first byte. */
+  public SimControls hangAfterHeaders(boolean value) { hangAfterHeaders = value; return this; }
+
+  /** A {@code Retry-After} (whole seconds) on injected error answers (failNext, errorRate); null for none. */
+  public SimControls retryAfter(Duration value) { retryAfter = value; return this; }
+
+  /**
+   * Flapping: from now on the worker alternates {@code up} of normal service with {@code down} in which /health
+   * answers 503 and inference connections are closed unanswered (gRPC: UNAVAILABLE). Null or zero stops it.
+   */
+  public SimControls flap(Duration up, Duration down) {
+    if (up == null || down == null || up.isZero() || down.isZero()) {
+      flapUpNanos = 0;
+      flapDownNanos = 0;
+      return this;
+    }
+    flapStartNanos = System.nanoTime();
+    flapDownNanos = down.toNanos();
+    flapUpNanos = up.toNanos();
+    return this;
+  }
+
+  /** Whether the worker is in a "down" phase of flapping now. */
+  public boolean isFlappedDown() {
+    long up = flapUpNanos;
+    long down = flapDownNanos;
+    if (up == 0 || down == 0) return false;
+    return Math.floorMod(System.nanoTime() - flapStartNanos, up + down) >= up;
+  }
+
+  public int stallAfterEvents() { return stallAfterEvents; }
+  public int dieInsideEvent() { return dieInsideEvent; }
+  public boolean isHangAfterHeaders() { return hangAfterHeaders; }
+  /** The Retry-After of injected errors, or null. */
+  public Duration retryAfter() { return retryAfter; }
+
   /** Back to a healthy worker without faults. */
   public SimControls reset() {
     healthy = true;
@@ -104,6 +160,12 @@ public final class SimControls {
     dropMidStream = false;
     slowStart = Duration.ZERO;
     script = null;
+    stallAfterEvents = -1;
+    dieInsideEvent = -1;
+    hangAfterHeaders = false;
+    retryAfter = null;
+    flapUpNanos = 0;
+    flapDownNanos = 0;
     if (holdStreams) {
       holdStreams = false;
       releaser.run();
@@ -111,7 +173,8 @@ public final class SimControls {
     return this;
   }
 
-  public boolean isHealthy() { return healthy; }
+  /** What /health says: the healthy switch, and not in a flapping "down" phase. */
+  public boolean isHealthy() { return healthy && !isFlappedDown(); }
   public boolean isHang() { return hang; }
   public boolean isDropMidStream() { return dropMidStream; }
   public Duration slowStart() { return slowStart; }

@@ -10,7 +10,11 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.router.RouterManager;
 import dev.switchboard.gateway.http.HttpWorkerClient;
 import dev.switchboard.gateway.worker.WorkerRegistry;
+import dev.switchboard.gateway.router.Admission;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -38,6 +42,10 @@ public final class ApiRoutes {
       "/rerank", Endpoint.RERANK,
       "/v1/responses", Endpoint.RESPONSES);
 
+  /** The HTTP codec's limits (Vert.x's defaults, stated): longer request lines get 414, larger headers 431. */
+  public static final int MAX_INITIAL_LINE = 4096;
+  public static final int MAX_HEADER_SIZE = 8192;
+
   private ApiRoutes() {}
 
   /** Admin request bodies (one worker, one patch) are small. */
@@ -52,22 +60,32 @@ public final class ApiRoutes {
    */
   public static Router create(Vertx vertx, GatewaySettings settings, FleetSettings fleet, Supplier<FleetSettings> liveFleet,
       RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, GatewayMetrics metrics, WorkerApi workers,
-      Tenants tenants, AccessLog accessLog) {
+      Tenants tenants, AccessLog accessLog, Drain drain, Admission admission) {
     Router web = Router.router(vertx);
     web.route().handler(ApiRoutes::assignRequestId);
+    FrontGate gate = new FrontGate(drain, admission);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxPayloadBytes()).setHandleFileUploads(false);
     for (Map.Entry<String, Endpoint> e : INFERENCE.entrySet()) {
       web.post(e.getKey()).handler(new RequestRecorder(e.getValue(), metrics, accessLog));
       // Key and limits are checked on a route of their own, before the body is read: no work for refused clients.
       web.post(e.getKey()).handler(tenants::handle);
-      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers));
+      // Refused before the body is read too: a draining gateway, a body that is not JSON.
+      web.post(e.getKey()).handler(ctx -> refuseEarly(ctx, drain));
+      web.post(e.getKey()).handler(body).handler(new InferenceHandler(e.getValue(), routers, gate));
     }
 
     ApiKeyCheck admin = ApiKeyCheck.ofNullable(fleet.adminApiKey(), "admin key");
     // Without an admin key, changing the fleet still needs a client key when there are any (SGLang's rule).
     ApiKeyCheck change = admin != null ? admin : tenants.keys();
-    StatusHandlers status = new StatusHandlers(routers, registry, upstream, () -> liveFleet.get().readiness());
+    StatusHandlers status = new StatusHandlers(routers, registry, upstream, () -> liveFleet.get().readiness(), drain);
+    // Starts a graceful drain (as SIGTERM does); guarded like the fleet's changes: the admin key, else client keys.
+    if (change != null) web.post("/drain").handler(ctx -> requireKey(ctx, change));
+    web.post("/drain").handler(ctx -> {
+      drain.start();
+      ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end("{\"draining\":true,\"in_flight\":" + drain.inFlight() + "}");
+    });
     web.get("/health").handler(StatusHandlers::ok);
     web.get("/liveness").handler(StatusHandlers::ok);
     web.get("/readiness").handler(status::readiness);
@@ -114,6 +132,50 @@ public final class ApiRoutes {
     return web;
   }
 
+  private static void refuseEarly(RoutingContext ctx, Drain drain) {
+    if (drain.draining()) {
+      ctx.request().pause();
+      sendError(ctx, Drain.refusal());
+      return;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && !isJson(type)) {
+      ctx.request().pause();
+      sendError(ctx, new OpenAiError(415, "content-type must be application/json, not '" + type + "'",
+          "invalid_request_error", null, "unsupported_media_type"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** application/json, any {@code +json} type, with or without parameters (charset). */
+  static boolean isJson(String contentType) {
+    int semi = contentType.indexOf(';');
+    String media = (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json") || media.endsWith("+json") || media.isEmpty();
+  }
+
+  /**
+   * Requests the HTTP codec could not read (request line or headers too long, garbage): the status Vert.x would
+   * send (414, 431, 400) with an OpenAI-shaped body, then the connection closes.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    OpenAiError error;
+    if (cause instanceof TooLongHttpLineException) {
+      error = new OpenAiError(414, "the request line (URI) is longer than the gateway's limit of " + MAX_INITIAL_LINE + " bytes",
+          "invalid_request_error", null, "uri_too_long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = new OpenAiError(431, "the request headers are larger than the gateway's limit of " + MAX_HEADER_SIZE + " bytes",
+          "invalid_request_error", null, "headers_too_large");
+    } else {
+      error = OpenAiError.badRequest("the request is not valid HTTP" + (cause == null ? "" : ": " + cause.getMessage()));
+    }
+    request.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("connection", "close").end(error.toBuffer());
+    request.connection().close();
+  }
+
   private static void assignRequestId(RoutingContext ctx) {
     String given = ctx.request().getHeader(Headers.REQUEST_ID);
     String id = RequestIds.acceptable(given) ? given : RequestIds.generate(prefixFor(ctx.request().path()));
@@ -140,6 +202,10 @@ public final class ApiRoutes {
   static void sendError(RoutingContext ctx, OpenAiError error) {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed() || r.headWritten()) return;
+    // Busy or unavailable: tell clients when to come back instead of letting them hammer a failing fleet.
+    if ((error.status() == 429 || error.status() == 503) && !r.headers().contains("retry-after")) {
+      r.putHeader("retry-after", Integer.toString(Admission.RETRY_AFTER_SECS));
+    }
     r.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error.toBuffer());
   }
 }

@@ -24,10 +24,12 @@ final class InferenceHandler implements Handler<RoutingContext> {
 
   private final Endpoint endpoint;
   private final RouterManager routers;
+  private final FrontGate gate;
 
-  InferenceHandler(Endpoint endpoint, RouterManager routers) {
+  InferenceHandler(Endpoint endpoint, RouterManager routers, FrontGate gate) {
     this.endpoint = endpoint;
     this.routers = routers;
+    this.gate = gate;
   }
 
   @Override
@@ -53,7 +55,8 @@ final class InferenceHandler implements Handler<RoutingContext> {
       case Selection.Routed routed -> {
         timer.router(routed.router().id().wireName());
         timer.model(routed.model());
-        routed.router().route(new Exchange(req, facts, requestId, tenant == null ? 0 : tenant.priority(), timer), routed.model());
+        Exchange exchange = new Exchange(req, facts, requestId, tenant == null ? 0 : tenant.priority(), timer);
+        gate.pass(ctx, exchange, routed.model(), () -> routed.router().route(exchange, routed.model()));
       }
       case Selection.Refused refused -> ApiRoutes.sendError(ctx, refused.error());
     }

@@ -30,9 +30,12 @@ final class StatusHandlers {
   private final WorkerRegistry registry;
   private final HttpWorkerClient upstream;
   private final Supplier<Readiness> readinessMode;
+  private final Drain drain;
   private final long created = Instant.now().getEpochSecond();
 
-  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, Supplier<Readiness> readinessMode) {
+  StatusHandlers(RouterManager routers, WorkerRegistry registry, HttpWorkerClient upstream, Supplier<Readiness> readinessMode,
+      Drain drain) {
+    this.drain = drain;
     this.routers = routers;
     this.registry = registry;
     this.upstream = upstream;
@@ -60,14 +63,15 @@ final class StatusHandlers {
       return;
     }
     Readiness mode = readinessMode.get();
-    boolean ready = mode == Readiness.ALL ? routers.ready() : routers.anyRoutable();
+    boolean ready = (mode == Readiness.ALL ? routers.ready() : routers.anyRoutable()) && !drain.draining();
     body.put("status", ready ? "ready" : "not ready");
+    if (drain.draining()) body.put("reason", "draining: the gateway is shutting down");
     body.put("mode", mode.wireName());
     ObjectNode models = body.putObject("models");
     SortedSet<String> known = new TreeSet<>(routers.plan().allModels());
     for (String m : registry.snapshot().models()) if (!m.isEmpty()) known.add(m);
     for (String model : known) models.put(model, modelState(model));
-    if (known.isEmpty()) body.put("reason", "no models are served: the gateway has no usable workers");
+    if (known.isEmpty() && !drain.draining()) body.put("reason", "no models are served: the gateway has no usable workers");
     List<Worker> all = registry.snapshot().all();
     body.put("healthy_workers", all.stream().filter(Worker::isHealthy).count());
     body.put("total_workers", all.size());

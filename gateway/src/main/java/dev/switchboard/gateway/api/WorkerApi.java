@@ -255,6 +255,8 @@ public final class WorkerApi {
     n.put("connection", w.connection().wireName());
     n.put("healthy", w.isHealthy());
     n.put("draining", w.draining());
+    n.put("available", w.isAvailable());
+    n.putObject("circuit_breaker").put("state", w.breaker().state().wireName()).put("transitions", w.breaker().transitions());
     n.put("load", w.inFlight());
     n.put("processed", w.processed());
     n.put("priority", w.priority());

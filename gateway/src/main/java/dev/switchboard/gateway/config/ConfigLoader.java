@@ -2,6 +2,7 @@ package dev.switchboard.gateway.config;
 
 import dev.switchboard.gateway.policy.Policies;
 import dev.switchboard.gateway.policy.PolicySpec;
+import dev.switchboard.gateway.worker.BreakerSettings;
 import dev.switchboard.gateway.worker.ConnectionMode;
 import dev.switchboard.gateway.worker.HealthSettings;
 import dev.switchboard.gateway.worker.KvEventsSpec;
@@ -41,7 +42,8 @@ public final class ConfigLoader {
   private static final Set<String> GATEWAY_FIELDS = Set.of("host", "port", "policy", "request_timeout_secs",
       "connect_timeout_secs", "timeouts", "max_payload_bytes", "api_key", "health_check", "retry",
       "admin_api_key", "metrics_require_admin_key", "worker_allowlist", "readiness", "drain_timeout_secs",
-      "api_keys", "access_log");
+      "api_keys", "access_log", "circuit_breaker", "admission", "front");
+  private static final Set<String> FRONT_FIELDS = Set.of("header_timeout_secs", "body_timeout_secs", "keep_alive_idle_secs", "max_connections");
   private static final Set<String> CLIENT_KEY_FIELDS = Set.of("name", "key", "key_file", "rpm", "tpm", "priority");
   /** Tenant names the gateway uses itself: requests without keys, refused keys, the single {@code api_key}. */
   public static final Set<String> RESERVED_TENANTS = Set.of("anonymous", "unauthenticated", "default");
@@ -52,10 +54,12 @@ public final class ConfigLoader {
       "debounce_ms");
   private static final Set<String> HEALTH_FIELDS = Set.of("interval_secs", "timeout_secs", "failure_threshold",
       "success_threshold", "endpoint");
-  private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms");
+  private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_ms", "max_backoff_ms", "budget_ratio");
+  private static final Set<String> BREAKER_FIELDS = Set.of("failure_threshold", "window_secs", "open_secs", "half_open_requests");
+  private static final Set<String> ADMISSION_FIELDS = Set.of("max_concurrent", "queue_size", "queue_timeout_secs");
   private static final Set<String> TIMEOUT_FIELDS = Set.of("connect_secs", "first_byte_secs", "idle_secs", "total_secs");
   private static final Set<String> MODEL_FIELDS = Set.of("policy", "prefill_policy", "decode_policy", "tokenizer",
-      "reasoning_parser", "tool_parser", "timeouts");
+      "reasoning_parser", "tool_parser", "timeouts", "retry", "circuit_breaker", "admission", "drain_timeout_secs");
   private static final Set<String> WORKER_FIELDS = Set.of("url", "model", "type", "connection", "bootstrap_port",
       "priority", "cost", "api_key", "labels", "kv_events");
   private static final Set<String> KV_EVENTS_FIELDS = Set.of("endpoint", "replay_endpoint", "topic");
@@ -263,14 +267,14 @@ public final class ConfigLoader {
     if (m.containsKey("api_keys")) g = g.withApiKeys(clientKeys(m.get("api_keys").getValueNode()));
     if (m.containsKey("access_log")) g = g.withAccessLog(bool(m, "access_log", "gateway.access_log"));
     if (m.containsKey("health_check")) g = g.withHealth(health(m.get("health_check").getValueNode()));
-    if (m.containsKey("retry")) {
-      Map<String, NodeTuple> r = mapping(m.get("retry").getValueNode(), "gateway.retry", RETRY_FIELDS);
-      int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", "gateway.retry.max_attempts", 1, 20) : g.maxAttempts();
-      Duration backoff = r.containsKey("backoff_ms")
-          ? Duration.ofMillis(integer(r, "backoff_ms", "gateway.retry.backoff_ms", 0, 60_000)) : g.retryBackoff();
-      g = new GatewaySettings(g.host(), g.port(), g.policy(), g.timeouts(),
-          g.maxPayloadBytes(), g.apiKey(), g.health(), attempts, backoff, g.apiKeys(), g.accessLog());
+    if (m.containsKey("retry")) g = g.withRetry(retry(m.get("retry").getValueNode(), "gateway.retry", g.retry()));
+    if (m.containsKey("circuit_breaker")) {
+      g = g.withCircuitBreaker(breaker(m.get("circuit_breaker").getValueNode(), "gateway.circuit_breaker", g.circuitBreaker()));
     }
+    if (m.containsKey("admission")) g = g.withAdmission(admission(m.get("admission").getValueNode(), "gateway.admission", g.admission()));
+    // One key, two drains: this one is the gateway's own (SIGTERM, POST /drain); fleet() reads it for removed workers.
+    if (m.containsKey("drain_timeout_secs")) g = g.withDrainTimeout(drainTimeout(m, "gateway.drain_timeout_secs"));
+    if (m.containsKey("front")) g = g.withFront(front(m.get("front").getValueNode()));
     return g;
   }
 
@@ -312,6 +316,60 @@ public final class ConfigLoader {
     if (m.containsKey("idle_secs")) t = t.withIdle(Duration.ofSeconds(integer(m, "idle_secs", field + ".idle_secs", 0, 86_400)));
     if (m.containsKey("total_secs")) t = t.withTotal(Duration.ofSeconds(integer(m, "total_secs", field + ".total_secs", 0, 604_800)));
     return t;
+  }
+
+  // ---- fault containment (gateway-wide, or per model on top of the gateway's values) ----
+
+  private RetrySettings retry(Node node, String f, RetrySettings base) {
+    Map<String, NodeTuple> r = mapping(node, f, RETRY_FIELDS);
+    int attempts = r.containsKey("max_attempts") ? (int) integer(r, "max_attempts", f + ".max_attempts", 1, 20) : base.maxAttempts();
+    Duration backoff = r.containsKey("backoff_ms") ? Duration.ofMillis(integer(r, "backoff_ms", f + ".backoff_ms", 0, 60_000)) : base.backoff();
+    Duration max = r.containsKey("max_backoff_ms") ? Duration.ofMillis(integer(r, "max_backoff_ms", f + ".max_backoff_ms", 0, 600_000)) : base.maxBackoff();
+    if (max.compareTo(backoff) < 0) {
+      if (!r.containsKey("max_backoff_ms")) {
+        max = backoff; // only backoff_ms was raised: the cap follows it
+      } else {
+        throw error(r.get("max_backoff_ms").getValueNode(), f + ".max_backoff_ms", max.toMillis() + " is below backoff_ms " + backoff.toMillis());
+      }
+    }
+    double ratio = base.budgetRatio();
+    if (r.containsKey("budget_ratio")) {
+      ratio = number(r, "budget_ratio", f + ".budget_ratio");
+      if (ratio > 1.0) throw error(r.get("budget_ratio").getValueNode(), f + ".budget_ratio", ratio + " is out of range [0, 1]");
+    }
+    return new RetrySettings(attempts, backoff, max, ratio);
+  }
+
+  private BreakerSettings breaker(Node node, String f, BreakerSettings base) {
+    Map<String, NodeTuple> b = mapping(node, f, BREAKER_FIELDS);
+    int threshold = b.containsKey("failure_threshold") ? (int) integer(b, "failure_threshold", f + ".failure_threshold", 0, 100_000) : base.failureThreshold();
+    Duration window = b.containsKey("window_secs") ? Duration.ofSeconds(integer(b, "window_secs", f + ".window_secs", 1, 86_400)) : base.window();
+    Duration open = b.containsKey("open_secs") ? Duration.ofSeconds(integer(b, "open_secs", f + ".open_secs", 1, 86_400)) : base.open();
+    int probes = b.containsKey("half_open_requests") ? (int) integer(b, "half_open_requests", f + ".half_open_requests", 1, 1000) : base.halfOpenRequests();
+    return new BreakerSettings(threshold, window, open, probes);
+  }
+
+  private AdmissionSettings admission(Node node, String f, AdmissionSettings base) {
+    Map<String, NodeTuple> a = mapping(node, f, ADMISSION_FIELDS);
+    int max = a.containsKey("max_concurrent") ? (int) integer(a, "max_concurrent", f + ".max_concurrent", 0, 10_000_000) : base.maxConcurrent();
+    int queue = a.containsKey("queue_size") ? (int) integer(a, "queue_size", f + ".queue_size", 0, 10_000_000) : base.queueSize();
+    Duration timeout = a.containsKey("queue_timeout_secs")
+        ? Duration.ofSeconds(integer(a, "queue_timeout_secs", f + ".queue_timeout_secs", 1, 86_400)) : base.queueTimeout();
+    return new AdmissionSettings(max, queue, timeout);
+  }
+
+  private FrontSettings front(Node node) {
+    Map<String, NodeTuple> m = mapping(node, "gateway.front", FRONT_FIELDS);
+    FrontSettings d = FrontSettings.DEFAULTS;
+    Duration header = m.containsKey("header_timeout_secs") ? Duration.ofSeconds(integer(m, "header_timeout_secs", "gateway.front.header_timeout_secs", 1, 3_600)) : d.headerTimeout();
+    Duration body = m.containsKey("body_timeout_secs") ? Duration.ofSeconds(integer(m, "body_timeout_secs", "gateway.front.body_timeout_secs", 1, 3_600)) : d.bodyTimeout();
+    Duration idle = m.containsKey("keep_alive_idle_secs") ? Duration.ofSeconds(integer(m, "keep_alive_idle_secs", "gateway.front.keep_alive_idle_secs", 1, 86_400)) : d.keepAliveIdle();
+    int max = m.containsKey("max_connections") ? (int) integer(m, "max_connections", "gateway.front.max_connections", 1, 10_000_000) : d.maxConnections();
+    return new FrontSettings(header, body, idle, max);
+  }
+
+  private Duration drainTimeout(Map<String, NodeTuple> m, String f) {
+    return Duration.ofSeconds(integer(m, "drain_timeout_secs", f, 0, 86_400));
   }
 
   private HealthSettings health(Node node) {
@@ -392,7 +450,11 @@ public final class ConfigLoader {
           m.containsKey("tokenizer") ? string(m, "tokenizer", f + ".tokenizer") : null,
           m.containsKey("reasoning_parser") ? string(m, "reasoning_parser", f + ".reasoning_parser") : null,
           m.containsKey("tool_parser") ? string(m, "tool_parser", f + ".tool_parser") : null,
-          m.containsKey("timeouts") ? timeouts(m.get("timeouts").getValueNode(), f + ".timeouts", gateway.timeouts()) : null));
+          m.containsKey("timeouts") ? timeouts(m.get("timeouts").getValueNode(), f + ".timeouts", gateway.timeouts()) : null,
+          m.containsKey("retry") ? retry(m.get("retry").getValueNode(), f + ".retry", gateway.retry()) : null,
+          m.containsKey("circuit_breaker") ? breaker(m.get("circuit_breaker").getValueNode(), f + ".circuit_breaker", gateway.circuitBreaker()) : null,
+          m.containsKey("admission") ? admission(m.get("admission").getValueNode(), f + ".admission", gateway.admission()) : null,
+          m.containsKey("drain_timeout_secs") ? drainTimeout(m, f + ".drain_timeout_secs") : null));
     }
     return out;
   }

@@ -44,7 +44,10 @@ public record DeploymentDiff(List<WorkerSpec> added, List<WorkerSpec> removed, L
     check(restart, "gateway.api_keys", a.apiKeys(), b.apiKeys());
     check(restart, "gateway.access_log", a.accessLog(), b.accessLog());
     check(restart, "gateway.health_check", a.health(), b.health());
-    check(restart, "gateway.retry", List.of(a.maxAttempts(), a.retryBackoff()), List.of(b.maxAttempts(), b.retryBackoff()));
+    check(restart, "gateway.retry", a.retry(), b.retry());
+    check(restart, "gateway.circuit_breaker", a.circuitBreaker(), b.circuitBreaker());
+    check(restart, "gateway.admission", a.admission(), b.admission());
+    check(restart, "gateway.front", a.front(), b.front());
     check(restart, "gateway.admin_api_key", running.fleet().adminApiKey(), next.fleet().adminApiKey());
     check(restart, "gateway.metrics_require_admin_key", running.fleet().metricsRequireAdminKey(), next.fleet().metricsRequireAdminKey());
     check(restart, "models", running.models(), next.models());

@@ -17,7 +17,12 @@ public final class Exchange {
   private final HttpServerRequest request;
   private final RequestFacts facts;
   private final String requestId;
+  private final String workerRequestId = WorkerRequestIds.next();
   private final long startNanos = System.nanoTime();
+  /** The event loop the request arrived on (null outside Vert.x, in unit tests). */
+  private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+  /** Set by whoever runs the request (the attempt loop): ends it from outside, its workers' requests too. */
+  private java.util.function.Consumer<OpenAiError> stopper;
   private final int priority;
   private final ExchangeObserver observer;
   /** Line ends at the end of what was relayed so far; fewer than two means an SSE event is still open. */
@@ -41,8 +46,16 @@ public final class Exchange {
   public RequestFacts facts() { return facts; }
   public Endpoint endpoint() { return facts.endpoint(); }
   public Buffer body() { return facts.body(); }
+  /** The client's request id (its {@code x-request-id} when sane): for responses, correlation and logs only. */
   public String requestId() { return requestId; }
+  /**
+   * The id the gateway uses with workers (x-request-id upstream, gRPC request_id, abort target). Always made by the
+   * gateway: a client that knows or reuses another request's id can never name that request to a worker.
+   */
+  public String workerRequestId() { return workerRequestId; }
   public long startNanos() { return startNanos; }
+  /** The request's event loop, where anything that touches the exchange from elsewhere must run; may be null. */
+  public io.vertx.core.Context context() { return context; }
   public int priority() { return priority; }
   public ExchangeObserver observer() { return observer; }
 
@@ -78,8 +91,10 @@ public final class Exchange {
     HttpServerResponse r = response();
     if (r.ended() || r.closed()) return;
     r.setStatusCode(status);
+    r.headers().clear(); // nothing of an earlier attempt's head
     Headers.copyEndToEnd(workerHeaders, r.headers());
     r.putHeader(Headers.REQUEST_ID, requestId);
+    if ((status == 503 || status == 429) && !r.headers().contains("retry-after")) r.putHeader("retry-after", "1");
     observer.body(body);
     r.end(body);
   }
@@ -89,6 +104,20 @@ public final class Exchange {
    * closing an event the worker left half-written, so the client's SSE parser reads a valid error); or, once a
    * non-streamed body has started, a reset (a truncated JSON body must not look complete).
    */
+  /** Registers how to stop this request from outside (drain): cancel its attempt, then answer with the error. */
+  public void onStop(java.util.function.Consumer<OpenAiError> stopper) {
+    this.stopper = stopper;
+  }
+
+  /**
+   * Stops the request from outside (a drain's deadline): its worker's request is cancelled and the client gets
+   * {@code error} (JSON, or an SSE error event and {@code [DONE]}); without a runner yet (still queued) just the error.
+   */
+  public void stop(OpenAiError error) {
+    if (stopper != null) stopper.accept(error);
+    else fail(error);
+  }
+
   public void fail(OpenAiError error) {
     HttpServerResponse r = response();
     if (r.ended() || r.closed()) return;
@@ -102,6 +131,7 @@ public final class Exchange {
       }
       return;
     }
+    if (error.status() == 503 || error.status() == 429) r.putHeader("retry-after", "1");
     r.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(error.toBuffer());

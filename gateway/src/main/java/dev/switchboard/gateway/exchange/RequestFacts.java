@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.policy.SelectionContext;
@@ -22,6 +23,10 @@ import java.io.UncheckedIOException;
 public final class RequestFacts implements SelectionContext {
   public static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    JSON.getFactory().setStreamReadConstraints(RequestLimits.CONSTRAINTS);
+  }
+
   private final Endpoint endpoint;
   private final Buffer body;
   private final byte[] bytes;
@@ -30,6 +35,7 @@ public final class RequestFacts implements SelectionContext {
   private boolean stream;
   private String user;
   private int n = 1;
+  private Integer priority;
   private int batchSize;
   private boolean returnLogprob;
   private WorkerConstraints constraints = WorkerConstraints.NONE;
@@ -83,6 +89,8 @@ public final class RequestFacts implements SelectionContext {
           case "user" -> user = v == JsonToken.VALUE_NULL ? null : stringField(p, v, "user");
           case "n" -> n = v == JsonToken.VALUE_NULL ? 1 : intField(p, v, "n");
           case "return_logprob" -> returnLogprob |= anyTrue(p, v);
+          case "priority" -> priority = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+              ? p.getIntValue() : priorityField(p, v);
           case "bootstrap_host", "bootstrap_port", "bootstrap_room" -> {
             p.skipChildren();
             bootstrapField(nameStart, end(p));
@@ -97,12 +105,14 @@ public final class RequestFacts implements SelectionContext {
               routingRanges[index * 2 + 1] = end(p);
               continue;
             }
-            p.skipChildren();
+            if (!RequestLimits.check(p, name, v)) p.skipChildren();
           }
         }
       }
       if (t != JsonToken.END_OBJECT) throw bad("request body is not valid JSON");
       if (p.nextToken() != null) throw bad("request body has data after the JSON object");
+    } catch (StreamConstraintsException e) {
+      throw bad("request body exceeds the gateway's JSON limits: " + e.getOriginalMessage());
     } catch (InputCoercionException e) {
       throw bad("a number in the request body is out of range: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
@@ -124,6 +134,10 @@ public final class RequestFacts implements SelectionContext {
    * as a list of lists, {@code text} as a list, {@code prompt} as a list of strings or of token lists.
    */
   private int countBatch(JsonParser p, JsonToken v, String field) throws IOException {
+    if (v == JsonToken.START_ARRAY && field.equals("input")) {
+      RequestLimits.check(p, field, v); // embedding inputs: capped, not a generation batch
+      return 0;
+    }
     if (v != JsonToken.START_ARRAY || !(field.equals("input_ids") || field.equals("text") || field.equals("prompt"))) {
       p.skipChildren();
       return 0;
@@ -141,6 +155,7 @@ public final class RequestFacts implements SelectionContext {
       p.skipChildren();
       count++;
     }
+    if (batch && count > RequestLimits.MAX_BATCH) throw RequestLimits.batchTooLarge(field);
     return batch ? count : 0;
   }
 
@@ -196,8 +211,16 @@ public final class RequestFacts implements SelectionContext {
     if (v != JsonToken.VALUE_NUMBER_INT) throw new BadRequestException(OpenAiError.badRequest("'" + name + "' must be an integer, not " + describe(v), name));
     if (p.getNumberType() != JsonParser.NumberType.INT) throw new BadRequestException(OpenAiError.badRequest("'" + name + "' is out of range", name));
     int value = p.getIntValue();
+    if (value > RequestLimits.MAX_N && name.equals("n")) throw RequestLimits.tooManyChoices(value);
     if (value < 1) throw new BadRequestException(OpenAiError.badRequest("'" + name + "' must be at least 1", name));
     return value;
+  }
+
+  /** {@code priority} of any other shape: null stays unset, anything else is refused. */
+  private static Integer priorityField(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) return null;
+    throw new BadRequestException(OpenAiError.badRequest("'priority' must be a 32-bit integer, not " + describe(v)
+        + (v == JsonToken.VALUE_NUMBER_INT ? " " + p.getText() : ""), "priority"));
   }
 
   private static BadRequestException bad(String message) {
@@ -212,6 +235,8 @@ public final class RequestFacts implements SelectionContext {
   public boolean stream() { return stream; }
   @Override public String user() { return user; }
   public int n() { return n; }
+  /** The body's {@code priority} (SGLang's: higher is served first), or null. */
+  public Integer priority() { return priority; }
   /** Sequences in one request: a {@code /generate} or completions batch, or chat's {@code n > 1}; 0 for a single one. */
   public int batchSize() { return batchSize; }
   /** Whether {@code return_logprob} is true (for a batch: for any element). */

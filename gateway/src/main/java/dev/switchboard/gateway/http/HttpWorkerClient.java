@@ -72,7 +72,7 @@ public final class HttpWorkerClient implements AutoCloseable {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (exchange != null) {
       Headers.copyEndToEnd(exchange.request().headers(), headers);
-      headers.set(Headers.REQUEST_ID, exchange.requestId());
+      headers.set(Headers.REQUEST_ID, exchange.workerRequestId());
     }
     if (worker.apiKey() != null) headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
     ro.setHeaders(headers);
@@ -88,6 +88,20 @@ public final class HttpWorkerClient implements AutoCloseable {
       return r;
     });
   }
+
+  /**
+   * Tells an SGLang worker to stop a request ({@code POST /abort_request {"rid": ...}}, the id the gateway sent as
+   * x-request-id), next to resetting its connection. Fire and forget: a worker without the endpoint answers 404.
+   */
+  public void abort(Worker worker, String rid) {
+    RequestOptions ro = options(worker, HttpMethod.POST, "/abort_request", ABORT_TIMEOUT_MS, ABORT_TIMEOUT_MS);
+    if (worker.apiKey() != null) ro.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + worker.apiKey());
+    ro.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    client.request(ro).compose(r -> r.send("{\"rid\":\"" + rid + "\"}")).compose(HttpClientResponse::body)
+        .timeout(ABORT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static final long ABORT_TIMEOUT_MS = 2_000;
 
   /** A small GET whose whole body is wanted (health, metadata, load); fails on non-2xx. */
   public Future<Buffer> get(Worker worker, String path, Duration timeout) {

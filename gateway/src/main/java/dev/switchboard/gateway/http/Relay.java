@@ -28,6 +28,8 @@ public final class Relay {
     else out.setChunked(true);
     Promise<Void> done = Promise.promise();
     upstream.handler(chunk -> {
+      // Chunks already in flight when the exchange was ended from outside (deadline, drain, client gone): dropped.
+      if (out.ended() || out.closed()) return;
       onChunk.handle(chunk);
       exchange.write(chunk);
       if (out.writeQueueFull()) {
@@ -37,7 +39,7 @@ public final class Relay {
     });
     upstream.exceptionHandler(done::tryFail);
     upstream.endHandler(v -> {
-      out.end();
+      if (!out.ended() && !out.closed()) out.end();
       done.tryComplete();
     });
     upstream.resume();
@@ -47,6 +49,8 @@ public final class Relay {
   /** Status line and end-to-end headers of {@code upstream} on the client's response (not yet written). */
   public static HttpServerResponse head(HttpClientResponse upstream, Exchange exchange) {
     HttpServerResponse out = exchange.response();
+    // An earlier attempt may have set its worker's headers before failing: they must not leak into this answer.
+    out.headers().clear();
     out.setStatusCode(upstream.statusCode());
     String message = upstream.statusMessage();
     if (message != null && !message.isEmpty()) out.setStatusMessage(message);

@@ -12,6 +12,7 @@ import dev.switchboard.gateway.worker.WorkerSnapshot.PoolKey;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -118,6 +119,12 @@ public final class GatewayMetrics implements AttemptListener {
         .callback(cb -> {
           ToIntFunction<Worker> state = breakerState;
           for (Worker w : workers.snapshot().all()) cb.call(state.applyAsInt(w), w.url(), w.model(), w.type().wireName());
+        }).register(registry);
+
+    CounterWithCallback.builder().name("switchboard_worker_circuit_transitions")
+        .help("The worker's circuit breaker state changes").labelNames(WORKER_LABELS)
+        .callback(cb -> {
+          for (Worker w : workers.snapshot().all()) cb.call(w.breaker().transitions(), w.url(), w.model(), w.type().wireName());
         }).register(registry);
 
     GaugeWithCallback.builder().name("switchboard_admission_queue_depth")

@@ -20,6 +20,7 @@ public final class Worker {
   private final boolean tls;
   private final String basePath;
   private final String id;
+  private final CircuitBreaker breaker;
 
   private volatile boolean healthy;
   private volatile boolean everChecked;
@@ -44,6 +45,7 @@ public final class Worker {
     String path = uri.getRawPath();
     this.basePath = path == null || path.equals("/") ? "" : stripTrailingSlash(path);
     this.id = idOf(spec.url());
+    this.breaker = new CircuitBreaker(spec.url());
   }
 
   /** A worker's id in the admin API and on the console: 16 hex digits of the URL's SHA-256, stable across restarts. */
@@ -84,8 +86,11 @@ public final class Worker {
   /** Whether at least one health check has completed for this worker. */
   public boolean everChecked() { return everChecked; }
 
-  /** Whether a request may be sent to this worker now: healthy and not draining. */
-  public boolean isAvailable() { return healthy && !draining; }
+  /** Whether a request may be sent to this worker now: healthy, not draining, and its circuit breaker allows. */
+  public boolean isAvailable() { return healthy && !draining && breaker.allows(); }
+
+  /** Passive outlier detection from request outcomes (see {@link CircuitBreaker#FEED}). */
+  public CircuitBreaker breaker() { return breaker; }
 
   /** Whether the worker takes no new requests (being drained, or drained by an operator). */
   public boolean draining() { return draining; }
@@ -129,6 +134,7 @@ public final class Worker {
   public Lease lease() {
     inFlight.incrementAndGet();
     processed.increment();
+    breaker.dispatched();
     return new Lease();
   }
 

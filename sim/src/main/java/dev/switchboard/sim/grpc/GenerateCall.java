@@ -32,6 +32,10 @@ final class GenerateCall {
   private final Runnable onEnd;
   private int remaining;
   private int chunksSent;
+  /** Fault switches as they were when the call arrived. */
+  private final int stallAfter;
+  private final int dieAfter;
+  private boolean stalled;
   private boolean ended;
   private boolean aborted;
   private boolean started;
@@ -44,6 +48,8 @@ final class GenerateCall {
     this.stream = stream;
     this.logprobs = logprobs;
     this.onEnd = onEnd;
+    this.stallAfter = runtime.controls().stallAfterEvents();
+    this.dieAfter = runtime.controls().dieInsideEvent();
     runtime.stats().requestStarted();
   }
 
@@ -75,7 +81,16 @@ final class GenerateCall {
   }
 
   void onToken(GrpcChoice choice, int tokenId, boolean first) {
-    if (ended || !stream) {
+    if (ended || stalled || !stream) {
+      return;
+    }
+    if (stallAfter >= 0 && chunksSent >= stallAfter) {
+      stall();
+      return;
+    }
+    if (dieAfter >= 0 && chunksSent >= dieAfter) {
+      runtime.stats().countFault();
+      die("simulated death inside the stream");
       return;
     }
     GenerateStreamChunk.Builder chunk = GenerateStreamChunk.newBuilder()
@@ -109,7 +124,11 @@ final class GenerateCall {
 
   void onChoiceDone(GrpcChoice choice) {
     remaining--;
-    if (ended) {
+    if (ended || stalled) {
+      return;
+    }
+    if (stallAfter >= 0) {
+      stall(); // non-streaming (or streamed to the end): the answer never comes
       return;
     }
     GenerateComplete.Builder complete = GenerateComplete.newBuilder()
@@ -162,6 +181,31 @@ final class GenerateCall {
               .setHttpStatusCode(Integer.toString(httpStatus)))
           .build());
       observer.onCompleted();
+    } catch (RuntimeException ignored) {
+      // client already gone
+    }
+  }
+
+  /** Stops producing and never ends the call; the client's cancellation ends it. */
+  private void stall() {
+    if (!stalled) {
+      stalled = true;
+      runtime.stats().countFault();
+      cancelGenerations();
+    }
+  }
+
+  /** Fails the call with UNAVAILABLE, as a dying server's transport would. */
+  void die(String message) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    runtime.stats().requestEnded();
+    cancelGenerations();
+    onEnd.run();
+    try {
+      observer.onError(Status.UNAVAILABLE.withDescription(message).asRuntimeException());
     } catch (RuntimeException ignored) {
       // client already gone
     }

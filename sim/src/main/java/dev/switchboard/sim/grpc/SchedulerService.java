@@ -72,7 +72,12 @@ final class SchedulerService extends SglangSchedulerGrpc.SglangSchedulerImplBase
   }
 
   private void begin(GenerateCall call, GenerateRequest request) {
-    if (runtime.controls().isHang()) {
+    if (runtime.controls().isFlappedDown()) {
+      runtime.stats().countFault();
+      call.die("simulated flapping: worker is down");
+      return;
+    }
+    if (runtime.controls().isHang() || runtime.controls().isHangAfterHeaders()) {
       return;
     }
     int fault = runtime.controls().drawFault();

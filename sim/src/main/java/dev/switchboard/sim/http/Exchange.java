@@ -21,13 +21,21 @@ final class Exchange {
   private boolean ended;
   private boolean aborted;
   private int events;
+  /** Fault switches as they were when the request arrived. */
+  private final int stallAfter;
+  private final int dieAfter;
+  private boolean stalled;
 
   Exchange(SimRuntime runtime, HttpServerRequest request) {
     this.runtime = runtime;
     this.request = request;
     this.response = request.response();
+    this.stallAfter = runtime.controls().stallAfterEvents();
+    this.dieAfter = runtime.controls().dieInsideEvent();
     runtime.stats().requestStarted();
     response.closeHandler(v -> clientGone());
+    // A gateway's own request id (x-request-id) names the request for /abort_request, as an SGLang rid does.
+    abortableAs(request.getHeader("x-request-id"));
   }
 
   SimRuntime runtime() {
@@ -40,6 +48,9 @@ final class Exchange {
 
   void track(Generation generation) {
     generations.add(generation);
+    if (aborted) {
+      runtime.engine().cancel(generation); // aborted before it started generating
+    }
   }
 
   /** Lets /abort_request stop this request by {@code id}: its sequences finish with reason abort. */
@@ -64,6 +75,10 @@ final class Exchange {
     if (ended) {
       return;
     }
+    if (stallAfter >= 0 && status < 300) {
+      stall(); // a stalled worker never answers; the client's leaving ends the exchange
+      return;
+    }
     ended = true;
     response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
     finishedWith(status);
@@ -83,7 +98,15 @@ final class Exchange {
 
   /** Writes one SSE event {@code data: <payload>}. */
   void event(String payload) {
-    if (ended) {
+    if (ended || stalled) {
+      return;
+    }
+    if (stallAfter >= 0 && events >= stallAfter) {
+      stall();
+      return;
+    }
+    if (dieAfter >= 0 && events >= dieAfter) {
+      dieInside(payload);
       return;
     }
     response.write("data: " + payload + "\n\n");
@@ -97,9 +120,29 @@ final class Exchange {
     }
   }
 
+  /** Stops producing: generations cancelled, the connection left open and silent. */
+  private void stall() {
+    if (!stalled) {
+      stalled = true;
+      runtime.stats().countFault();
+      cancelGenerations();
+    }
+  }
+
+  /** Writes half an event, then closes the connection: the client is left inside an unterminated event. */
+  private void dieInside(String payload) {
+    ended = true;
+    unregister();
+    runtime.stats().countFault();
+    runtime.stats().requestEnded();
+    cancelGenerations();
+    response.write("data: " + payload.substring(0, Math.max(1, payload.length() / 2)))
+        .onComplete(v -> request.connection().close());
+  }
+
   /** Ends the stream with {@code data: [DONE]}. */
   void endStream() {
-    if (ended) {
+    if (ended || stalled) {
       return;
     }
     ended = true;

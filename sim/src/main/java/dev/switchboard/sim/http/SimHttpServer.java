@@ -110,13 +110,30 @@ public final class SimHttpServer implements Handler<HttpServerRequest> {
   }
 
   private void inference(Route route, HttpServerRequest request, Buffer body) {
+    if (runtime.controls().isFlappedDown()) {
+      runtime.stats().countFault();
+      request.connection().close();
+      return;
+    }
     if (runtime.controls().isHang()) {
       new Exchange(runtime, request);
+      return;
+    }
+    if (runtime.controls().isHangAfterHeaders()) {
+      new Exchange(runtime, request);
+      runtime.stats().countFault();
+      JsonNode json = Json.parseOrNull(body.getBytes());
+      boolean stream = json != null && json.path("stream").asBoolean(false);
+      request.response().setStatusCode(200).setChunked(true)
+          .putHeader("content-type", stream ? "text/event-stream" : "application/json")
+          .write(Buffer.buffer()); // an empty chunk: the head goes out (and is flushed), no body byte does
       return;
     }
     int fault = runtime.controls().drawFault();
     if (fault > 0) {
       runtime.stats().countFault();
+      Duration retryAfter = runtime.controls().retryAfter();
+      if (retryAfter != null) request.response().putHeader("retry-after", Long.toString(retryAfter.toSeconds()));
       plainError(request.response(), fault, "injected fault " + fault + " from " + runtime.workerId());
       return;
     }

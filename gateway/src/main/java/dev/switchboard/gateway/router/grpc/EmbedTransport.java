@@ -82,7 +82,7 @@ final class EmbedTransport implements Transport {
       TokenizedInput.Builder t = TokenizedInput.newBuilder();
       for (int id : inputs.get(i)) t.addInputIds(id);
       EmbedRequest request = EmbedRequest.newBuilder()
-          .setRequestId(exchange.requestId() + "-" + i)
+          .setRequestId(exchange.workerRequestId() + "-" + i)
           .setTokenized(t)
           .setSamplingParams(SamplingParams.newBuilder().setTemperature(1.0f).setTopP(1.0f).setTopK(-1).setRepetitionPenalty(1.0f).setN(1).setMaxNewTokens(0))
           .build();

@@ -45,7 +45,7 @@ final class GenerateTransport implements Transport {
 
   @Override
   public void dispatch(Attempt attempt) {
-    GenerateRequest.Builder request = plan.request().toBuilder().setRequestId(attempt.exchange().requestId());
+    GenerateRequest.Builder request = plan.request().toBuilder().setRequestId(attempt.exchange().workerRequestId());
     Streams streams = new Streams(attempt);
     switch (attempt.target()) {
       case Target.Single single -> streams.open(single.worker(), request.build(), true);
@@ -222,7 +222,7 @@ final class GenerateTransport implements Transport {
         if (s.stopped) continue;
         s.stopped = true;
         // Abort first: a worker that sees the cancellation first forgets the request id before the Abort arrives.
-        if (!s.completed) client.abort(s.worker, exchange.requestId(), reason);
+        if (!s.completed) client.abort(s.worker, exchange.workerRequestId(), reason);
         if (s.call != null) s.call.cancel(reason);
       }
     }

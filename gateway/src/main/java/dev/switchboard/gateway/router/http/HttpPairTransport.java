@@ -62,7 +62,7 @@ final class HttpPairTransport implements Transport {
     }
 
     void start() {
-      attempt.onCancel(this::resetBoth);
+      attempt.onCancel(this::abortBoth);
       Future<HttpClientResponse> p = call(prefill);
       Future<HttpClientResponse> d = call(decode);
       p.onComplete(ar -> {
@@ -96,6 +96,13 @@ final class HttpPairTransport implements Transport {
     private void resetBoth() {
       if (prefillRequest != null) prefillRequest.reset();
       if (decodeRequest != null) decodeRequest.reset();
+    }
+
+    /** Cancelled from outside: both halves stop, and both workers are told to abort (PD pairing included). */
+    private void abortBoth() {
+      resetBoth();
+      client.abort(prefill, exchange.workerRequestId());
+      client.abort(decode, exchange.workerRequestId());
     }
 
     private void judge(Future<HttpClientResponse> p, Future<HttpClientResponse> d) {

@@ -38,7 +38,10 @@ final class HttpTransport implements Transport {
         request.reset();
         return;
       }
-      attempt.onCancel(request::reset); // the client left or a deadline passed: the worker stops generating too
+      attempt.onCancel(() -> { // the client left, a deadline passed, a drain ended it: the worker stops generating too
+        request.reset();
+        client.abort(worker, exchange.workerRequestId());
+      });
       client.send(request, exchange.body()).onComplete(sent -> {
         if (attempt.ended()) return;
         if (sent.failed()) attempt.end(new Outcome.FailedBeforeBytes(HttpFailures.transport(worker, sent.cause())));

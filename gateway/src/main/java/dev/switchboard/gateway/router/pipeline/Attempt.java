@@ -102,8 +102,8 @@ public final class Attempt {
   void stop(Failure failure) {
     if (ended) return;
     Outcome outcome = committed() ? new Outcome.FailedAfterBytes(failure) : new Outcome.FailedBeforeBytes(failure);
-    // Outcome first: a transport may report its own failure synchronously while it is being cancelled (a pooled
-    // connection on this event loop fails the request inside reset()); that report must not win over this one.
+    // The outcome first: stopping the upstream work makes its transport report a failure of its own (a reset
+    // stream reads as "broken"), which must not win over the deadline that caused it.
     end(outcome);
     runCancelHandlers();
   }

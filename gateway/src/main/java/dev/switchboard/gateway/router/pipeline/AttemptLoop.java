@@ -3,6 +3,7 @@ package dev.switchboard.gateway.router.pipeline;
 import dev.switchboard.gateway.config.Timeouts;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.exchange.OpenAiError;
+import dev.switchboard.gateway.router.RetryRule;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.router.pipeline.TargetPicker.Found;
 import dev.switchboard.gateway.router.pipeline.TargetPicker.NoneAvailable;
@@ -55,6 +56,8 @@ final class AttemptLoop {
 
   void start() {
     exchange.response().closeHandler(v -> clientLeft());
+    exchange.onStop(this::stopped);
+    pipeline.budget(model).requestStarted();
     long total = timeouts.total().toMillis();
     if (total > 0) totalTimer = pipeline.vertx().setTimer(total, t -> totalDeadline());
     next();
@@ -104,15 +107,22 @@ final class AttemptLoop {
       finish();
       return;
     }
-    if (!totalExpired && pipeline.retry().retryable(failure) && pipeline.retry().attemptsLeft(attempts)
-        && picker.hasCandidate(model, exchange.facts(), failed)) {
-      log.debug("attempt {} of {} on {} failed ({}); trying another target", attempts, exchange.requestId(),
-          failure.culprit().url(), failure.error().message());
-      pipeline.metrics().retried(router.wireName());
-      backoffTimer = pipeline.vertx().setTimer(pipeline.retry().backoffMillis(attempts), t -> next());
-    } else {
+    RetryRule retry = pipeline.retry(model);
+    if (totalExpired || !retry.retryable(failure) || !retry.attemptsLeft(attempts)
+        || !picker.hasCandidate(model, exchange.facts(), failed)) {
       giveUp(failure, null);
+      return;
     }
+    // The worker's Retry-After is honoured up to max_backoff_ms; a longer one goes to the client with the answer.
+    long wait = retry.backoffMillis(attempts, failure.retryAfterMillis());
+    if (wait < 0 || !pipeline.budget(model).tryRetry()) {
+      giveUp(failure, null); // past the retry budget: a failing fleet gets no multiple of its load
+      return;
+    }
+    log.debug("attempt {} of {} on {} failed ({}); trying another target in {} ms", attempts, exchange.requestId(),
+        failure.culprit().url(), failure.error().message(), wait);
+    pipeline.metrics().retried(router.wireName());
+    backoffTimer = pipeline.vertx().setTimer(wait, t -> next());
   }
 
   /** Ends the request with the last real failure, or {@code otherwise} when no attempt was made. */
@@ -125,6 +135,14 @@ final class AttemptLoop {
   /** The attempt was cancelled because the client left. */
   void cancelled(Attempt attempt) {
     report(attempt, null);
+  }
+
+  /** Stopped from outside (drain): the attempt is cancelled — no verdict on its worker — and the client told why. */
+  private void stopped(OpenAiError error) {
+    if (done) return;
+    if (current != null && !current.ended()) current.cancel();
+    exchange.fail(error);
+    finish();
   }
 
   private void clientLeft() {

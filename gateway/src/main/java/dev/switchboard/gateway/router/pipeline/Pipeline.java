@@ -4,7 +4,12 @@ import dev.switchboard.gateway.config.Timeouts;
 import dev.switchboard.gateway.exchange.Exchange;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.policy.PolicyRegistry;
+import dev.switchboard.gateway.config.RetrySettings;
+import dev.switchboard.gateway.router.RetryBudget;
 import dev.switchboard.gateway.router.RetryRule;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.switchboard.gateway.router.RouterId;
 import dev.switchboard.gateway.worker.AttemptListener;
 import dev.switchboard.gateway.worker.AttemptReport;
@@ -25,7 +30,10 @@ public final class Pipeline {
   private final Vertx vertx;
   private final WorkerRegistry registry;
   private final PolicyRegistry policies;
-  private final RetryRule retry;
+  private final Function<String, RetrySettings> retrySettings;
+  /** Per model: its retry rule and its retry budget (models are few; both are built on first use). */
+  private final Map<String, RetryRule> rules = new ConcurrentHashMap<>();
+  private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final Function<String, Timeouts> timeouts;
   private final GatewayMetrics metrics;
   private final List<AttemptListener> listeners;
@@ -34,15 +42,22 @@ public final class Pipeline {
    * @param timeouts the deadlines of a model's requests (per-model settings over the gateway's)
    * @param listeners told every attempt's outcome; the list may grow while the gateway runs
    */
-  public Pipeline(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, RetryRule retry,
+  public Pipeline(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, Function<String, RetrySettings> retry,
       Function<String, Timeouts> timeouts, GatewayMetrics metrics, List<AttemptListener> listeners) {
     this.vertx = vertx;
     this.registry = registry;
     this.policies = policies;
-    this.retry = retry;
+    this.retrySettings = retry;
     this.timeouts = timeouts;
     this.metrics = metrics;
     this.listeners = listeners;
+  }
+
+  /** One retry rule for every model, with the default retry budget. */
+  public Pipeline(Vertx vertx, WorkerRegistry registry, PolicyRegistry policies, RetryRule retry,
+      Function<String, Timeouts> timeouts, GatewayMetrics metrics, List<AttemptListener> listeners) {
+    this(vertx, registry, policies, m -> new RetrySettings(retry.maxAttempts(), Duration.ofMillis(retry.initialBackoffMillis()),
+        Duration.ofMillis(retry.maxBackoffMillis()), RetrySettings.DEFAULTS.budgetRatio()), timeouts, metrics, listeners);
   }
 
   /** The selection stage for one router kind. */
@@ -57,7 +72,17 @@ public final class Pipeline {
 
   public Timeouts timeouts(String model) { return timeouts.apply(model); }
   Vertx vertx() { return vertx; }
-  RetryRule retry() { return retry; }
+  /** The retry rule of a model's requests ({@code models.M.retry} over {@code gateway.retry}). */
+  RetryRule retry(String model) {
+    return rules.computeIfAbsent(key(model), m -> RetryRule.of(retrySettings.apply(model)));
+  }
+
+  /** The retry budget of a model's requests: shared by all its requests, whatever router serves them. */
+  RetryBudget budget(String model) {
+    return budgets.computeIfAbsent(key(model), m -> new RetryBudget(retrySettings.apply(model).budgetRatio()));
+  }
+
+  private static String key(String model) { return model == null ? "" : model; }
   GatewayMetrics metrics() { return metrics; }
 
   void report(AttemptReport report) {

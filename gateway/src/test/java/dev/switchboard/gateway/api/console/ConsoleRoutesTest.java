@@ -104,7 +104,7 @@ class ConsoleRoutesTest {
     assertThat(entries.get("router:grpc-pd").get("live").asBoolean()).isFalse();
     assertThat(entries.get("pool:http-regular:alpha").get("policy").asText()).isEqualTo("round_robin");
     assertThat(entries.get("model:beta").get("routable").asBoolean()).isTrue();
-    assertThat(entries.get("worker:" + alpha).get("breaker").isNull()).isTrue();
+    assertThat(entries.get("worker:" + alpha).get("breaker").asText()).isEqualTo("closed"); // breakers are wired
     assertThat(entries.get("gateway").get("action_key").isNull()).as("no keys: the worker API wants none").isTrue();
 
     fleet.sim(0).controls().healthy(false);

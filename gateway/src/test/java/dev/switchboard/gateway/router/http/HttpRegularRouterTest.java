@@ -90,16 +90,17 @@ class HttpRegularRouterTest {
   }
 
   @Test
-  void requestIdIsKeptOrCreatedSentToTheWorkerAndReturned() throws Exception {
+  void requestIdIsKeptOrCreatedAndReturnedWhileTheWorkerGetsTheGatewaysOwnId() throws Exception {
     try (Fleet f = Fleet.start(sim("m")).awaitReady()) {
       HttpResponse<String> given = f.post("/v1/chat/completions", chat("m", "a", false), "x-request-id", "my-id-123");
       assertThat(given.headers().firstValue("x-request-id")).contains("my-id-123");
-      assertThat(lastInference(f.sim(0)).header("x-request-id")).isEqualTo("my-id-123");
+      String upstream = lastInference(f.sim(0)).header("x-request-id");
+      assertThat(upstream).startsWith("sb-").isNotEqualTo("my-id-123"); // a client's id never names a worker's request
 
       HttpResponse<String> created = f.post("/v1/chat/completions", chat("m", "b", false));
       String id = created.headers().firstValue("x-request-id").orElseThrow();
       assertThat(id).startsWith("chatcmpl-").hasSize("chatcmpl-".length() + 24);
-      assertThat(lastInference(f.sim(0)).header("x-request-id")).isEqualTo(id);
+      assertThat(lastInference(f.sim(0)).header("x-request-id")).startsWith("sb-").isNotEqualTo(upstream);
 
       HttpResponse<String> error = f.post("/v1/chat/completions", "{not json", "x-request-id", "bad-one");
       assertThat(error.headers().firstValue("x-request-id")).contains("bad-one");
