@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         dev.switchboard.bench.PdOverheadBench.class,
         dev.switchboard.bench.routing.RoutingBenchCommand.class,
         dev.switchboard.bench.GrpcTokenCostBench.class,
-        dev.switchboard.bench.chaos.ChaosBench.class})
+        dev.switchboard.bench.chaos.ChaosBench.class,
+        dev.switchboard.bench.StreamsBench.class})
 final class BenchGroup implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -80,6 +80,9 @@ public final class ExternalServer implements AutoCloseable {
 
   public String name() { return name; }
 
+  /** The process id (for {@code jcmd}). */
+  public long pid() { return process.pid(); }
+
   private void stop() {
     if (!process.isAlive()) return;
     process.destroy();
