@@ -30,15 +30,14 @@ import picocli.CommandLine.Option;
  * Holds N concurrent SSE streams through one gateway (its own process, so its heap is its own) in front of a
  * simulated worker that sends one token per second, and reports the gateway's heap per held stream (after a full
  * GC, through {@code jcmd}), whether another client is still served meanwhile, and how every stream ended.
- * Needs about 2 × N file descriptors in this process and in the gateway's: run it under
- * {@code prlimit --nofile=65536:65536}.
+ * Needs about 2 × N file descriptors in this process and in the gateway's (a hard limit of 20,000 here allows 9,000).
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
-    description = "Hold N concurrent SSE streams through a gateway process; heap per stream (run under prlimit --nofile=65536:65536).")
+    description = "Hold N concurrent SSE streams through a gateway process; heap per stream (needs ~2 N file descriptors per process).")
 public final class StreamsBench implements Callable<Integer> {
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
-  @Option(names = "--streams", defaultValue = "10000", description = "concurrent streams (default ${DEFAULT-VALUE})")
+  @Option(names = "--streams", defaultValue = "9000", description = "concurrent streams (default ${DEFAULT-VALUE})")
   int streams;
 
   @Option(names = "--tokens", defaultValue = "90", description = "tokens per stream, one per --token-ms (default ${DEFAULT-VALUE})")
@@ -46,6 +45,10 @@ public final class StreamsBench implements Callable<Integer> {
 
   @Option(names = "--token-ms", defaultValue = "1000", description = "time between tokens (default ${DEFAULT-VALUE})")
   int tokenMs;
+
+  @Option(names = "--workers", defaultValue = "8",
+      description = "simulated workers; the gateway pools at most 1,024 connections per worker per event loop (default ${DEFAULT-VALUE})")
+  int workers;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StreamsBench()).execute(args));
@@ -56,11 +59,17 @@ public final class StreamsBench implements Callable<Integer> {
     Path jar = Path.of(StreamsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path dir = Files.createTempDirectory("switchboard-streams-");
     Vertx vertx = Vertx.vertx();
-    try (SimWorker sim = SimWorker.start(SimConfig.of("stream-model").withHost("127.0.0.1").withMaxConcurrent(streams * 2)
-        .withBatchLimit(streams * 2).withTtft(Duration.ZERO).withTimePerToken(Duration.ofMillis(tokenMs)).withDefaultMaxTokens(tokens))) {
+    List<SimWorker> sims = new ArrayList<>();
+    try {
+      StringBuilder yaml = new StringBuilder();
+      for (int i = 0; i < workers; i++) {
+        SimWorker sim = SimWorker.start(SimConfig.of("stream-model").withHost("127.0.0.1").withMaxConcurrent(streams * 2)
+            .withBatchLimit(streams * 2).withTtft(Duration.ZERO).withTimePerToken(Duration.ofMillis(tokenMs)).withDefaultMaxTokens(tokens));
+        sims.add(sim);
+        yaml.append("  - {url: \"").append(sim.url()).append("\", model: stream-model}\n");
+      }
       int port = ExternalServer.freePorts(1)[0];
-      Files.writeString(dir.resolve("deploy.yaml"), "gateway:\n  host: 127.0.0.1\n  port: " + port
-          + "\nworkers:\n  - {url: \"" + sim.url() + "\", model: stream-model}\n");
+      Files.writeString(dir.resolve("deploy.yaml"), "gateway:\n  host: 127.0.0.1\n  port: " + port + "\nworkers:\n" + yaml);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       try (ExternalServer gateway = ExternalServer.start("gateway", List.of(java, "--enable-native-access=ALL-UNNAMED",
           "-jar", jar.toString(), "serve", "--config", dir.resolve("deploy.yaml").toString()), dir, port)) {
@@ -123,6 +132,7 @@ public final class StreamsBench implements Callable<Integer> {
         return hung == 0 && failed.get() == 0 ? 0 : 1;
       }
     } finally {
+      for (SimWorker sim : sims) sim.close();
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
