@@ -70,9 +70,15 @@ final class SegmentEncoder {
     return encodeNow(text);
   }
 
-  /** Characters of {@code text} whose pieces would have to be tokenized now. */
-  private int uncachedChars(String text) {
-    int uncached = 0;
+  /** Told each ordinary piece of a text and each special token between them, in order. */
+  private interface Pieces {
+    void piece(String text, int start, int end);
+
+    void special(int index);
+  }
+
+  /** Splits {@code text} at special tokens (which are never cut or cached) into ordinary pieces. */
+  private void split(String text, Pieces pieces) {
     int pieceStart = 0;
     int i = 0;
     int n = text.length();
@@ -83,42 +89,43 @@ final class SegmentEncoder {
         i++;
         continue;
       }
-      if (i - pieceStart >= MIN_CACHED_CHARS && !cache.containsKey(text.substring(pieceStart, i))) uncached += i - pieceStart;
-      else if (i - pieceStart < MIN_CACHED_CHARS) uncached += i - pieceStart;
+      if (i > pieceStart) pieces.piece(text, pieceStart, i);
+      pieces.special(special);
       i += specials[special].length();
       pieceStart = i;
     }
-    if (n - pieceStart >= MIN_CACHED_CHARS && !cache.containsKey(text.substring(pieceStart))) uncached += n - pieceStart;
-    else if (n - pieceStart < MIN_CACHED_CHARS) uncached += n - pieceStart;
-    return uncached;
+    if (n > pieceStart) pieces.piece(text, pieceStart, n);
+  }
+
+  /** Characters of {@code text} whose pieces would have to be tokenized now. */
+  private int uncachedChars(String text) {
+    int[] uncached = {0};
+    split(text, new Pieces() {
+      @Override public void piece(String t, int start, int end) {
+        if (end - start < MIN_CACHED_CHARS || !cache.containsKey(t.substring(start, end))) uncached[0] += end - start;
+      }
+
+      @Override public void special(int index) {}
+    });
+    return uncached[0];
   }
 
   private int[] encodeNow(String text) {
-    int[] out = new int[Math.max(16, text.length() / 3)];
-    int size = 0;
-    int pieceStart = 0;
-    int i = 0;
-    int n = text.length();
-    while (i < n) {
-      char c = text.charAt(i);
-      int special = c < 128 && startsSpecial[c] ? specialAt(text, i) : -1;
-      if (special < 0) {
-        i++;
-        continue;
+    int[][] out = {new int[Math.max(16, text.length() / 3)]};
+    int[] size = {0};
+    split(text, new Pieces() {
+      @Override public void piece(String t, int start, int end) {
+        int[] ids = SegmentEncoder.this.piece(t.substring(start, end));
+        out[0] = ensure(out[0], size[0], ids.length);
+        size[0] = append(out[0], size[0], ids);
       }
-      int[] before = piece(text.substring(pieceStart, i));
-      out = ensure(out, size, before.length + 1);
-      size = append(out, size, before);
-      out[size++] = specialIds[special];
-      i += specials[special].length();
-      pieceStart = i;
-    }
-    if (pieceStart < n) {
-      int[] last = piece(text.substring(pieceStart));
-      out = ensure(out, size, last.length);
-      size = append(out, size, last);
-    }
-    return Arrays.copyOf(out, size);
+
+      @Override public void special(int index) {
+        out[0] = ensure(out[0], size[0], 1);
+        out[0][size[0]++] = specialIds[index];
+      }
+    });
+    return Arrays.copyOf(out[0], size[0]);
   }
 
   private int specialAt(String text, int at) {
